@@ -1,0 +1,255 @@
+// The service worker (a module; Firefox runs the same file as an event page). It is the only
+// place that talks to the Thrice API: content scripts, the popup and the options page send it
+// messages. Listeners are registered synchronously at the top level so a wake-up event that
+// started the worker is not missed.
+import { ApiError, createClient } from "./lib/api.js";
+import { ext } from "./lib/browser.js";
+import { contactPayload, quickLogBody } from "./lib/contact.js";
+import { MSG } from "./lib/messages.js";
+import { DISMISS_REASONS, SNOOZE_PRESETS, badgeText, nudgesToNotify } from "./lib/nudges.js";
+import { loadSettings, normalizeOrigin } from "./lib/settings.js";
+import { canonicalize } from "./lib/urls.js";
+
+const REFRESH_ALARM = "thrice-refresh";
+const NEXT_DUE_ALARM = "thrice-next-due";
+const REFRESH_MINUTES = 5;
+const NOTIFIED_KEY = "notifiedNudgeIds";
+const NOTIFIED_KEEP = 300;
+const ICON = "icons/icon-128.png";
+
+// Messages a content script (running inside a third-party page) may send; everything else is
+// reserved for the extension's own pages.
+const CONTENT_SCRIPT_MESSAGES = new Set([MSG.SAVE, MSG.LOOKUP]);
+
+async function currentClient() {
+  const { serverUrl, token } = await loadSettings(ext.storage.local);
+  if (!serverUrl || !token) return null;
+  return createClient({ origin: serverUrl, token });
+}
+
+async function requireClient() {
+  const client = await currentClient();
+  if (!client) throw new ApiError("not_configured", "Set the Thrice server address and token in the extension's options.");
+  return client;
+}
+
+// ---- badge and notifications -------------------------------------------------------------
+
+async function setBadge(text, title) {
+  try {
+    await ext.action.setBadgeText({ text });
+    if (text) await ext.action.setBadgeBackgroundColor({ color: text === "!" ? "#b42318" : "#1f6f5c" });
+    await ext.action.setTitle({ title: title || "Thrice" });
+  } catch {
+    // the action API is missing in some test harnesses; the badge is cosmetic
+  }
+}
+
+async function notifyDueNudges(client) {
+  const page = await client.dueNudges(50);
+  const stored = (await ext.storage.local.get(NOTIFIED_KEY))?.[NOTIFIED_KEY] ?? [];
+  const fresh = nudgesToNotify(page?.items, Date.now(), stored);
+  for (const n of fresh) {
+    const who = n.contact?.name ? ` — ${n.contact.name}` : "";
+    try {
+      await ext.notifications.create(`thrice-nudge-${n.id}`, {
+        type: "basic",
+        iconUrl: ext.runtime.getURL(ICON),
+        title: `Thrice: follow up now${who}`,
+        message: String(n.message ?? n.reason ?? "A follow-up is due.").slice(0, 500),
+        priority: n.priority === "P1" ? 2 : 1,
+      });
+    } catch {
+      // notifications can be disabled by the user or the OS
+    }
+  }
+  if (fresh.length) {
+    const ids = [...stored, ...fresh.map((n) => n.id)].slice(-NOTIFIED_KEEP);
+    await ext.storage.local.set({ [NOTIFIED_KEY]: ids });
+  }
+}
+
+async function scheduleNextDue(summary) {
+  const at = Date.parse(summary?.next_due_at ?? "");
+  if (Number.isFinite(at) && at > Date.now()) {
+    await ext.alarms.create(NEXT_DUE_ALARM, { when: at + 1000 });
+  }
+}
+
+let refreshing = null;
+let refreshAgain = false;
+
+/** Refresh the badge (and notifications); concurrent calls coalesce into one more run. */
+function refreshBadge() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    let result = null;
+    do {
+      refreshAgain = false;
+      result = await refreshOnce();
+    } while (refreshAgain);
+    return result;
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+async function refreshOnce() {
+  const client = await currentClient();
+  if (!client) {
+    await setBadge("", "Thrice — set the server and token in the options");
+    return null;
+  }
+  try {
+    const summary = await client.nudgeSummary();
+    const text = badgeText(summary);
+    await setBadge(text, text ? `Thrice — ${summary.due} follow-up(s) due` : "Thrice — nothing due");
+    if (Number(summary?.due) > 0) await notifyDueNudges(client);
+    await scheduleNextDue(summary);
+    return summary;
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === "not_found") {
+      await setBadge("", "Thrice — this server has no nudges yet");
+    } else {
+      await setBadge("!", `Thrice — ${err.message}`);
+    }
+    return null;
+  }
+}
+
+async function ensureAlarm() {
+  const existing = await ext.alarms.get(REFRESH_ALARM);
+  if (!existing) await ext.alarms.create(REFRESH_ALARM, { periodInMinutes: REFRESH_MINUTES, delayInMinutes: 1 });
+}
+
+// ---- message handlers --------------------------------------------------------------------
+
+function checkProfile(profile) {
+  const canon = typeof profile?.url === "string" ? canonicalize(profile.url) : null;
+  if (!canon) throw new ApiError("validation", "This page's address is not a profile Thrice can save.");
+  return { ...profile, url: canon.url, network: canon.network, handle: profile.handle || canon.handle };
+}
+
+const handlers = {
+  async [MSG.SAVE]({ profile }) {
+    const client = await requireClient();
+    const { status, contact } = await client.saveContact(contactPayload(checkProfile(profile)));
+    refreshBadge();
+    return { status, contact, already: status === 200 };
+  },
+
+  async [MSG.LOOKUP]({ url }) {
+    const client = await requireClient();
+    const canon = typeof url === "string" ? canonicalize(url) : null;
+    if (!canon) return { contact: null };
+    return { contact: await client.lookup(canon.url) };
+  },
+
+  async [MSG.LOG]({ contact, kind, date }) {
+    const client = await requireClient();
+    if (!contact?.id) throw new ApiError("validation", "Save the contact first.");
+    const interaction = await client.logInteraction(contact.id, quickLogBody(kind, contact, { date }));
+    const updated = await client.getContact(contact.id).catch(() => null);
+    refreshBadge();
+    return { interaction, contact: updated };
+  },
+
+  async [MSG.NUDGES]() {
+    const client = await requireClient();
+    const page = await client.dueNudges(50);
+    return { items: page?.items ?? [] };
+  },
+
+  async [MSG.NUDGE_ACTION]({ id, action, preset, reason }) {
+    const client = await requireClient();
+    let nudge;
+    if (action === "complete") {
+      nudge = await client.completeNudge(id);
+    } else if (action === "snooze") {
+      const p = SNOOZE_PRESETS.some(([key]) => key === preset) ? preset : "tomorrow";
+      nudge = await client.snoozeNudge(id, { preset: p });
+    } else if (action === "dismiss") {
+      const r = DISMISS_REASONS.some(([key]) => key === reason) ? reason : "not_relevant";
+      nudge = await client.dismissNudge(id, r);
+    } else {
+      throw new ApiError("validation", `Unknown action: ${action}`);
+    }
+    await refreshBadge();
+    return { nudge };
+  },
+
+  async [MSG.TEST_CONNECTION]({ serverUrl, token }) {
+    let client;
+    if (serverUrl !== undefined || token !== undefined) {
+      const origin = normalizeOrigin(serverUrl);
+      if (!String(token ?? "").trim()) throw new ApiError("not_configured", "Paste an API token first.");
+      client = createClient({ origin, token: String(token).trim() });
+    } else {
+      client = await requireClient();
+    }
+    try {
+      return { me: await client.me() };
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === "not_found") {
+        throw new ApiError("not_found", `No Thrice API answered at ${client.origin}/api/v1 — check the address.`);
+      }
+      throw err;
+    }
+  },
+
+  async [MSG.OPTIONS_SAVED]() {
+    await ensureAlarm();
+    return { summary: await refreshBadge() };
+  },
+
+  async [MSG.REFRESH_BADGE]() {
+    return { summary: await refreshBadge() };
+  },
+};
+
+function errorReply(err) {
+  if (err instanceof ApiError) return { ok: false, error: err.toJSON() };
+  return { ok: false, error: { kind: "error", message: err?.message || String(err) } };
+}
+
+function isExtensionPage(sender) {
+  return typeof sender?.url === "string" && sender.url.startsWith(ext.runtime.getURL(""));
+}
+
+ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const handler = handlers[message?.type];
+  if (!handler || sender?.id !== ext.runtime.id) return false;
+  if (!isExtensionPage(sender) && !CONTENT_SCRIPT_MESSAGES.has(message.type)) return false;
+  handler(message)
+    .then((value) => sendResponse({ ok: true, ...value }))
+    .catch((err) => sendResponse(errorReply(err)));
+  return true; // the answer is sent asynchronously
+});
+
+ext.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === REFRESH_ALARM || alarm.name === NEXT_DUE_ALARM) refreshBadge();
+});
+
+ext.runtime.onInstalled.addListener(() => {
+  ensureAlarm();
+});
+
+ext.runtime.onStartup?.addListener(() => {
+  ensureAlarm();
+});
+
+ext.notifications?.onClicked?.addListener((id) => {
+  ext.notifications.clear(id);
+});
+
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && (changes.serverUrl || changes.token)) refreshBadge();
+});
+
+// Every start of the worker refreshes the badge (SPEC §7).
+ensureAlarm();
+refreshBadge();

@@ -1,0 +1,52 @@
+// Options: the server origin and the API token, kept in storage.local. Pure helpers first so
+// they can be unit-tested without a browser.
+
+export const DEFAULT_ORIGIN = "http://127.0.0.1:5000";
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1"]);
+
+/**
+ * "127.0.0.1:5000", "http://localhost:5000/", "https://crm.example.com/api" → the origin.
+ * @throws {Error} with a message fit for the options page
+ */
+export function normalizeOrigin(raw) {
+  let s = String(raw ?? "").trim();
+  if (!s) throw new Error("Enter the server address, e.g. http://127.0.0.1:5000");
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
+    const host = s.split(/[/:]/)[0].toLowerCase();
+    s = `${LOCAL_HOSTS.has(host) ? "http" : "https"}://${s}`;
+  }
+  let url;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new Error(`"${String(raw).trim()}" is not a web address`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error("The server address must start with http:// or https://");
+  }
+  if (url.username || url.password) throw new Error("Put the token in the token field, not in the address");
+  return url.origin;
+}
+
+export function isLocalOrigin(origin) {
+  try {
+    return LOCAL_HOSTS.has(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The host-permission match pattern that covers an origin (match patterns ignore ports). */
+export function originPattern(origin) {
+  const u = new URL(origin);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+
+export async function loadSettings(storage) {
+  const got = (await storage.get(["serverUrl", "token"])) ?? {};
+  return { serverUrl: got.serverUrl || "", token: got.token || "" };
+}
+
+export async function saveSettings(storage, { serverUrl, token }) {
+  await storage.set({ serverUrl, token: String(token ?? "").trim() });
+}

@@ -1,0 +1,65 @@
+"""One JSON error envelope for every failure: {code, status, message, errors?}."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def envelope(code: int, message: str, errors: Any = None) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), code
+
+
+class ApiError(Exception):
+    """Raised by services; the handler turns it into the envelope."""
+
+    def __init__(self, code: int, message: str, errors: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.errors = errors
+
+
+def not_found(what: str = "Resource") -> ApiError:
+    return ApiError(404, f"{what} not found.")
+
+
+def field_error(field: str, message: str, code: int = 422) -> ApiError:
+    return ApiError(code, "The request has invalid fields.", {"json": {field: [message]}})
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> tuple[Response, int]:
+        return envelope(exc.code, exc.message, exc.errors)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError) -> tuple[Response, int]:
+        return envelope(422, "The request has invalid fields.", {"json": exc.messages})
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[Response, int]:
+        code = exc.code or 500
+        data = getattr(exc, "data", None) or {}
+        errors = data.get("messages")
+        message = data.get("message") or exc.description or HTTPStatus(code).phrase
+        if code == 422 and not data.get("message"):
+            message = "The request has invalid fields."
+        if code == 400 and errors and "json" in errors:
+            message = "The body is not valid JSON."
+        return envelope(code, message, errors)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error")
+        return envelope(500, "Internal error; the server log has the details.")

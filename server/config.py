@@ -1,0 +1,64 @@
+"""Configuration, read from the environment and nowhere else.
+
+Every setting is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    redis_url: str | None = None
+    instance_path: str | None = None
+    cors_origins: list[str] = field(default_factory=list)
+    public_url: str | None = None
+    phone_region: str | None = None
+    workers: int = 2
+    log_level: str = "INFO"
+    # Jobs run in-process when Redis is not configured; tests may force it either way.
+    inline_jobs: bool | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        inline = env.get("THRICE_INLINE_JOBS")
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            redis_url=env.get("REDIS_URL") or None,
+            instance_path=env.get("THRICE_INSTANCE_PATH") or None,
+            cors_origins=_list(env.get("THRICE_CORS_ORIGINS")),
+            public_url=(env.get("THRICE_PUBLIC_URL") or "").rstrip("/") or None,
+            phone_region=(env.get("THRICE_PHONE_REGION") or "").upper() or None,
+            workers=int(env.get("THRICE_WORKERS") or 2),
+            log_level=(env.get("THRICE_LOG_LEVEL") or "INFO").upper(),
+            inline_jobs=None if inline is None else _bool(inline),
+        )
+
+
+def sqlite_url_for(instance_path: str) -> str:
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path, 'thrice.sqlite3')}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://) and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,88 @@
+"""Any CSV with a header row, its columns recognised by common names.
+
+Several columns may feed one field (`Email`, `Work email`, `Email 2`); a cell may hold several
+emails or phones separated by `;`, `,` (emails only) or ` ::: `, and tags by `,`, `;` or `|`.
+A delimiter of `;` or tab (European Excel) is recognised from the header line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from server.importers.csvrows import Cells, find_header, header_index, records, sniff_delimiter
+from server.importers.records import ContactFields, ImportRow, split_multi
+
+SOURCE: Final = "csv"
+# Field -> header names (normalised: lower-case words). Exact names first, then patterns.
+_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("name", "full name", "fullname", "display name", "contact", "contact name",
+             "person"),
+    "first_name": ("first name", "first", "firstname", "given name", "forename"),
+    "last_name": ("last name", "last", "lastname", "surname", "family name"),
+    "company": ("company", "organization", "organisation", "org", "employer",
+                "company name", "organization name", "account", "account name"),
+    "title": ("title", "position", "job title", "jobtitle", "role title", "occupation"),
+    "headline": ("headline",),
+    "role": ("role", "contact role"),
+    "location": ("location", "city", "address", "region"),
+    "notes": ("notes", "note", "comments", "comment", "description"),
+    "tags": ("tags", "tag", "labels", "label", "groups", "group", "categories"),
+    "avatar_url": ("avatar", "avatar url", "photo", "photo url", "picture"),
+}
+_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
+    "emails": re.compile(r"^(?:.* )?(?:e ?mail|mail)(?: address)?(?: \d+)?(?: value)?$"),
+    "phones": re.compile(r"^(?:.* )?(?:phone|telephone|tel|mobile|cell)(?: number)?(?: \d+)?"
+                         r"(?: value)?$"),
+    "urls": re.compile(r"^(?:.* )?(?:linkedin|twitter|x|github|instagram|facebook|url|profile|"
+                       r"website|web|homepage)(?: url| profile| link)?(?: \d+)?(?: value)?$"),
+}
+
+
+def _layout(names: list[str]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    index = header_index(names)
+    single = {}
+    for fieldname, aliases in _COLUMNS.items():
+        for alias in aliases:
+            if alias in index:
+                single[fieldname] = index[alias]
+                break
+    claimed = set(single.values())
+    multi = {key: [i for i, n in enumerate(names) if pattern.match(n) and i not in claimed]
+             for key, pattern in _PATTERNS.items()}
+    return single, multi
+
+
+def is_plain_header(names: list[str]) -> bool:
+    single, multi = _layout(names)
+    return bool({"name", "first_name", "last_name"} & set(single) or multi["emails"])
+
+
+def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
+    stream = iter(lines)
+    first = next(stream, "")
+    rows = records(itertools.chain([first], stream), delimiter=sniff_delimiter(first))
+    _, names = find_header(rows, is_plain_header, "CSV (a name or email column)")
+    single, multi = _layout(names)
+    for record in rows:
+        if record.cells is None:
+            yield ImportRow(record.line, None, record.error)
+            continue
+        cells = Cells(single, record.cells)
+
+        def column(key: str, cells_: list[str] = record.cells) -> list[str]:
+            return [cells_[i] for i in multi[key] if i < len(cells_)]
+
+        yield ContactFields(
+            SOURCE, name=cells.get("name"), first_name=cells.get("first_name"),
+            last_name=cells.get("last_name"), company=cells.get("company"),
+            title=cells.get("title"), headline=cells.get("headline"),
+            location=cells.get("location"), notes=cells.get("notes"),
+            avatar_url=cells.get("avatar_url"), role=cells.get("role"),
+            emails=[e for c in column("emails") for e in split_multi(c, r"\s*(?::::|[;,\s])\s*")],
+            phones=[p for c in column("phones") for p in split_multi(c, r"\s*(?::::|;)\s*")],
+            urls=[u for c in column("urls") for u in split_multi(c, r"\s*(?::::|[;\s])\s*")],
+            tags=split_multi(cells.get("tags"), r"\s*(?::::|[,;|])\s*"),
+        ).row(record.line)

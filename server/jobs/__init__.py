@@ -1,0 +1,1 @@
+"""Background jobs: RQ job functions (ids in, idempotent), dispatch and the periodic schedule."""

@@ -1,0 +1,89 @@
+"""Reusable marshmallow fields and validators (validation only, no database access)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import ValidationError, fields, validate
+
+_HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+_TIMEZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _TIMEZONES:
+        raise ValidationError("Unknown IANA time zone, e.g. 'Europe/Berlin' or 'UTC'.")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("Unknown IANA time zone.") from exc
+
+
+def validate_hhmm(value: str) -> None:
+    if not _HHMM.match(value):
+        raise ValidationError("Use 24-hour HH:MM, e.g. '08:30'.")
+
+
+class Str(fields.String):
+    """A string with a length limit that is always documented."""
+
+    def __init__(self, max_length: int, *, min_length: int = 0, **kwargs: Any) -> None:
+        validators = [validate.Length(min=min_length, max=max_length)]
+        extra = kwargs.pop("validate", None)
+        if extra is not None:
+            validators.extend(extra if isinstance(extra, list) else [extra])
+        super().__init__(validate=validators, **kwargs)
+
+
+class EmailAddress(fields.String):
+    """An e-mail checked by email-validator (syntax only: no DNS look-ups per request)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 254:
+            raise ValidationError("Longer than 254 characters.")
+        try:
+            return validate_email(text.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValidationError(f"Not a valid e-mail address: {exc}") from exc
+
+
+class HttpUrl(fields.String):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > 2048:
+            raise ValidationError("Longer than 2048 characters.")
+        if not re.match(r"^https?://[^\s/]+", text, re.IGNORECASE):
+            raise ValidationError("Only http(s) URLs are accepted.")
+        return text
+
+
+def utc_datetime(**kwargs: Any) -> fields.AwareDateTime:
+    """ISO-8601 instants; a time without an offset is read as UTC."""
+    return fields.AwareDateTime(format="iso", default_timezone=UTC, **kwargs)
+
+
+def strict_int(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, **kwargs)
+
+
+def strict_bool(**kwargs: Any) -> fields.Boolean:
+    # JSON has real booleans; accepting "yes" or 1 hides client bugs.
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+class UtcDateTimeOut(fields.DateTime):
+    """Dumps aware datetimes as ISO-8601 UTC with a 'Z'."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return iso_z(value)
+
+
+def iso_z(value: Any) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

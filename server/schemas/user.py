@@ -1,0 +1,88 @@
+"""User settings and API token schemas (§2, §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from server.schemas.fields import (
+    Str,
+    UtcDateTimeOut,
+    strict_bool,
+    validate_hhmm,
+    validate_timezone,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class WakeWindow(Schema):
+    start = fields.String(required=True, validate=validate_hhmm)
+    end = fields.String(required=True, validate=validate_hhmm)
+
+    @pre_load
+    def _accept_range_string(self, data: Any, **_kwargs: Any) -> Any:
+        # "08:00-21:00" (or with an en dash) is the natural way to write a window.
+        if isinstance(data, str):
+            parts = data.replace("–", "-").split("-")
+            if len(parts) != 2:
+                raise ValidationError("Use {start, end} or 'HH:MM-HH:MM'.")
+            return {"start": parts[0].strip(), "end": parts[1].strip()}
+        return data
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data["start"] >= data["end"]:
+            raise ValidationError("start must be before end.", field_name="end")
+
+
+class Weekday(fields.Field):
+    """A weekday as 'sat' / 'saturday' / ISO number 6; stored as the ISO number."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7:
+            return value
+        if isinstance(value, str) and value.strip().lower()[:3] in WEEKDAYS:
+            return WEEKDAYS.index(value.strip().lower()[:3]) + 1
+        raise ValidationError("A weekday: 'mon'…'sun' or ISO number 1–7.")
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else WEEKDAYS[int(value) - 1]
+
+
+class MePatch(Schema):
+    display_name = Str(200)
+    timezone = fields.String(validate=validate_timezone)
+    wake_window = fields.Nested(WakeWindow)
+    preferred_time = fields.String(validate=validate_hhmm)
+    weekend = fields.List(Weekday(), validate=validate.Length(max=6))
+    nudges_paused = strict_bool()
+
+
+class MeOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    display_name = fields.String()
+    timezone = fields.String()
+    wake_window = fields.Dict()
+    preferred_time = fields.String()
+    weekend = fields.List(Weekday())
+    nudges_paused = fields.Boolean()
+    calendar_url = fields.String()
+    created_at = UtcDateTimeOut()
+
+
+class TokenIn(Schema):
+    name = Str(100, min_length=1, required=True)
+
+
+class TokenOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    created_at = UtcDateTimeOut()
+    last_used_at = UtcDateTimeOut(allow_none=True)
+
+
+class NewTokenOut(TokenOut):
+    token = fields.String()

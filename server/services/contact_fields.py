@@ -1,0 +1,73 @@
+"""Normalising contact input: names, phones, e-mails, profiles (no database access)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import phonenumbers
+from nameparser import HumanName
+
+from server.api.errors import ApiError
+from server.domain.urls import InvalidProfileUrl, ProfileRef, canonicalize
+
+SCALAR_FIELDS = (
+    "name", "first_name", "headline", "company", "title", "location", "timezone", "role",
+    "notes", "avatar_url",
+)
+FLAG_FIELDS = ("starred", "do_not_contact", "archived")
+LIST_FIELDS = ("emails", "phones", "tags")
+
+
+def first_name_of(name: str) -> str | None:
+    parsed = HumanName(name)
+    return (parsed.first or "").strip() or None
+
+
+def normalise_phone(raw: str, region: str | None) -> str:
+    """E.164 when the number parses (with the configured default region), else as written."""
+    text = raw.strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
+
+
+def union(existing: Sequence[str], new: Iterable[str], *, fold: bool = False) -> list[str]:
+    """Existing order first, new values appended, duplicates (optionally case-folded) dropped."""
+    out = list(existing)
+    seen = {v.casefold() if fold else v for v in out}
+    for value in new:
+        key = value.casefold() if fold else value
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def canonical_profiles(items: Sequence[dict[str, Any]], path: str = "profiles") -> list[ProfileRef]:
+    refs: list[ProfileRef] = []
+    errors: dict[str, dict[str, list[str]]] = {}
+    for index, item in enumerate(items):
+        try:
+            ref = canonicalize(item["url"])
+        except InvalidProfileUrl as exc:
+            errors[str(index)] = {"url": [str(exc)]}
+            continue
+        network = item.get("network")
+        if network and network != ref.network and ref.network != "other":
+            errors[str(index)] = {
+                "network": [f"The URL is a {ref.network} URL, not {network}."]
+            }
+            continue
+        if network and ref.network == "other":
+            ref = ProfileRef(network=network, url=ref.url, handle=ref.handle,
+                             is_profile=ref.is_profile)
+        if all(r.url != ref.url for r in refs):
+            refs.append(ref)
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", {"json": {path: errors}})
+    return refs

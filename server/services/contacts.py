@@ -1,0 +1,210 @@
+"""Contact use cases: save (create-or-update by canonical URL), patch, delete, e-mail index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.api.errors import not_found
+from server.domain.urls import ProfileRef
+from server.jobs.dispatch import note_touched
+from server.models import Contact, ContactEmail, Profile, User, utcnow
+from server.services.contact_fields import (
+    FLAG_FIELDS,
+    SCALAR_FIELDS,
+    canonical_profiles,
+    first_name_of,
+    normalise_phone,
+    union,
+)
+
+SAVE_ATTEMPTS = 3
+
+
+def phone_region() -> str | None:
+    return current_app.config["THRICE"].phone_region
+
+
+def get_contact(session: Session, user: User, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.user_id != user.id:
+        raise not_found("Contact")
+    return contact
+
+
+def find_by_urls(session: Session, user_id: int, urls: Sequence[str]) -> Contact | None:
+    if not urls:
+        return None
+    row = session.execute(
+        select(Contact)
+        .join(Profile, Profile.contact_id == Contact.id)
+        .where(Profile.user_id == user_id, Profile.url.in_(list(urls)))
+        .order_by(Contact.merged_into_id.is_not(None), Contact.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    while row is not None and row.merged_into_id is not None:
+        row = session.get(Contact, row.merged_into_id)
+    return row
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if "phones" in out:
+        region = phone_region()
+        out["phones"] = union([], (normalise_phone(p, region) for p in out["phones"]))
+    if "emails" in out:
+        out["emails"] = union([], out["emails"], fold=True)
+    if "tags" in out:
+        out["tags"] = union([], (t.strip() for t in out["tags"] if t.strip()))
+    if out.get("name") is not None and not out.get("first_name"):
+        out["first_name"] = first_name_of(out["name"])
+    return out
+
+
+def sync_email_index(session: Session, contact: Contact) -> None:
+    wanted = {e.casefold() for e in contact.emails}
+    have = set(
+        session.scalars(select(ContactEmail.email).where(ContactEmail.contact_id == contact.id))
+    )
+    gone = have - wanted
+    if gone:
+        session.execute(
+            delete(ContactEmail).where(
+                ContactEmail.contact_id == contact.id, ContactEmail.email.in_(gone)
+            )
+        )
+    for email in wanted - have:
+        session.add(ContactEmail(contact_id=contact.id, email=email, user_id=contact.user_id))
+
+
+def attach_profiles(session: Session, contact: Contact, refs: Sequence[ProfileRef]) -> bool:
+    """Add the profiles this contact doesn't have; a URL owned by another contact stays there."""
+    if not refs:
+        return False
+    owned = dict(
+        session.execute(
+            select(Profile.url, Profile.contact_id).where(
+                Profile.user_id == contact.user_id, Profile.url.in_([r.url for r in refs])
+            )
+        ).all()
+    )
+    added = False
+    for ref in refs:
+        if ref.url in owned:
+            continue
+        contact.profiles.append(
+            Profile(user_id=contact.user_id, network=ref.network, url=ref.url, handle=ref.handle)
+        )
+        added = True
+    return added
+
+
+def merge_fields(contact: Contact, data: dict[str, Any]) -> bool:
+    """Upsert semantics of §3: non-empty incoming values win, nothing is erased."""
+    changed = False
+    for name in SCALAR_FIELDS:
+        value = data.get(name)
+        if value not in (None, "") and getattr(contact, name) != value:
+            setattr(contact, name, value)
+            changed = True
+    for name in FLAG_FIELDS:
+        if data.get(name) is True and not getattr(contact, name):
+            setattr(contact, name, True)
+            changed = True
+    for name, fold in (("emails", True), ("phones", False), ("tags", False)):
+        if data.get(name):
+            merged = union(getattr(contact, name) or [], data[name], fold=fold)
+            if merged != (getattr(contact, name) or []):
+                setattr(contact, name, merged)
+                changed = True
+    return changed
+
+
+def new_contact(user_id: int, data: dict[str, Any], source: str) -> Contact:
+    contact = Contact(user_id=user_id, name=data["name"], source=data.get("source") or source)
+    for name in SCALAR_FIELDS:
+        if data.get(name) is not None:
+            setattr(contact, name, data[name])
+    for name in FLAG_FIELDS:
+        setattr(contact, name, bool(data.get(name, False)))
+    for name in ("emails", "phones", "tags"):
+        setattr(contact, name, list(data.get(name) or []))
+    contact.import_key = data.get("import_key")
+    now = utcnow()
+    contact.created_at = contact.updated_at = now
+    contact.warmth_pending = contact.nudges_pending = True
+    return contact
+
+
+def save_contact(
+    session: Session, user: User, data: dict[str, Any], source: str = "api"
+) -> tuple[Contact, bool]:
+    """Create, or update the contact that owns one of the canonical profile URLs.
+
+    Concurrent saves of one URL race on the (user, url) unique constraint; the loser rolls back
+    and retries, and then finds the winner's contact.
+    """
+    data = _clean(data)
+    refs = canonical_profiles(data.get("profiles") or [])
+    urls = [r.url for r in refs]
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            existing = find_by_urls(session, user.id, urls)
+            if existing is not None:
+                changed = merge_fields(existing, data)
+                changed = attach_profiles(session, existing, refs) or changed
+                if changed:
+                    existing.updated_at = utcnow()
+                    existing.nudges_pending = True
+                session.flush()
+                sync_email_index(session, existing)
+                session.commit()
+                if changed:
+                    note_touched(user.id, [existing.id])
+                return existing, False
+            contact = new_contact(user.id, data, source)
+            session.add(contact)
+            session.flush()
+            attach_profiles(session, contact, refs)
+            sync_email_index(session, contact)
+            session.flush()
+            session.commit()
+            note_touched(user.id, [contact.id])
+            return contact, True
+        except IntegrityError:
+            session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def patch_contact(session: Session, user: User, contact: Contact, data: dict[str, Any]) -> Contact:
+    """PATCH sets exactly what is sent (unlike the save upsert, it may clear fields)."""
+    data = _clean(data)
+    refs = canonical_profiles(data.pop("profiles")) if "profiles" in data else None
+    for name, value in data.items():
+        setattr(contact, name, value)
+    if refs is not None:
+        wanted = {r.url for r in refs}
+        for profile in list(contact.profiles):
+            if profile.url not in wanted:
+                contact.profiles.remove(profile)
+        session.flush()
+        attach_profiles(session, contact, refs)
+    contact.updated_at = utcnow()
+    contact.nudges_pending = True
+    session.flush()
+    sync_email_index(session, contact)
+    session.commit()
+    note_touched(user.id, [contact.id])
+    return contact
+
+
+def delete_contact(session: Session, contact: Contact) -> None:
+    session.delete(contact)
+    session.commit()

@@ -1,0 +1,149 @@
+"""Logging, editing and deleting interactions (and the promises inside them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.api.errors import ApiError, field_error, not_found
+from server.domain.interaction_types import NOTE
+from server.jobs.dispatch import note_touched
+from server.models import Contact, Interaction, Opportunity, User, utcnow
+from server.services.pagination import decode_cursor, encode_cursor
+
+PROMISE_COLUMNS = {"at": "promise_at", "date": "promise_date", "days": "promise_days",
+                   "tz": "promise_tz"}
+
+
+def get_interaction(session: Session, user: User, interaction_id: int) -> Interaction:
+    found = session.get(Interaction, interaction_id)
+    if found is None or found.user_id != user.id:
+        raise not_found("Interaction")
+    return found
+
+
+def _check_opportunity(session: Session, user: User, opportunity_id: int | None) -> None:
+    if opportunity_id is None:
+        return
+    opp = session.get(Opportunity, opportunity_id)
+    if opp is None or opp.user_id != user.id:
+        raise field_error("opportunity_id", "No such opportunity.")
+
+
+def _apply(interaction: Interaction, data: dict[str, Any]) -> None:
+    for name in ("type", "occurred_at", "ends_at", "opportunity_id", "notes", "network",
+                 "final", "external_id"):
+        if name in data:
+            setattr(interaction, name, data[name])
+    if "promise" in data:
+        promise = data["promise"] or {}
+        interaction.promise_kind = promise.get("kind")
+        for key, column in PROMISE_COLUMNS.items():
+            setattr(interaction, column, promise.get(key))
+    # `final` only means something on a "no" (§2).
+    interaction.final = bool(interaction.final) and interaction.type == "no_received"
+
+
+def refresh_last_touch(session: Session, contact: Contact) -> None:
+    contact.last_touch_at = session.scalar(
+        select(func.max(Interaction.occurred_at)).where(
+            Interaction.contact_id == contact.id,
+            Interaction.type != NOTE,
+            Interaction.occurred_at <= utcnow(),
+        )
+    )
+
+
+def _mark(contact: Contact) -> None:
+    contact.warmth_pending = contact.nudges_pending = True
+
+
+def log_interaction(
+    session: Session, user: User, contact: Contact, data: dict[str, Any]
+) -> Interaction:
+    _check_opportunity(session, user, data.get("opportunity_id"))
+    now = utcnow()
+    interaction = Interaction(user_id=user.id, contact_id=contact.id, occurred_at=now,
+                              created_at=now, updated_at=now)
+    _apply(interaction, data)
+    if interaction.external_id:
+        existing = session.scalar(select(Interaction).where(
+            Interaction.contact_id == contact.id,
+            Interaction.external_id == interaction.external_id))
+        if existing is not None:
+            raise ApiError(409, "An interaction with this external_id is already logged.",
+                           {"json": {"external_id": [f"Already logged as {existing.id}."]}})
+    session.add(interaction)
+    _mark(contact)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ApiError(409, "An interaction with this external_id is already logged.") from exc
+    refresh_last_touch(session, contact)
+    session.commit()
+    note_touched(user.id, [contact.id])
+    return interaction
+
+
+def update_interaction(
+    session: Session, user: User, interaction: Interaction, data: dict[str, Any]
+) -> Interaction:
+    _check_opportunity(session, user, data.get("opportunity_id"))
+    _apply(interaction, data)
+    if interaction.ends_at is not None and interaction.ends_at < interaction.occurred_at:
+        raise field_error("ends_at", "Must not be before occurred_at.")
+    interaction.updated_at = utcnow()
+    contact = session.get(Contact, interaction.contact_id)
+    assert contact is not None
+    _mark(contact)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ApiError(409, "An interaction with this external_id is already logged.") from exc
+    refresh_last_touch(session, contact)
+    session.commit()
+    note_touched(user.id, [contact.id])
+    return interaction
+
+
+def delete_interaction(session: Session, user: User, interaction: Interaction) -> None:
+    contact = session.get(Contact, interaction.contact_id)
+    session.delete(interaction)
+    session.flush()
+    if contact is not None:
+        _mark(contact)
+        refresh_last_touch(session, contact)
+    session.commit()
+    if contact is not None:
+        note_touched(user.id, [contact.id])
+
+
+def list_interactions(
+    session: Session, contact: Contact, args: dict[str, Any]
+) -> tuple[list[Interaction], str | None]:
+    """Newest first, keyset-paginated on (occurred_at, id)."""
+    stmt = select(Interaction).where(Interaction.contact_id == contact.id)
+    if args.get("type"):
+        stmt = stmt.where(Interaction.type == args["type"])
+    if args.get("cursor"):
+        raw, last_id = decode_cursor(args["cursor"], 2)
+        try:
+            at = datetime.fromisoformat(raw)
+        except (TypeError, ValueError) as exc:
+            raise ApiError(422, "The request has invalid fields.",
+                           {"query": {"cursor": ["Not a cursor from this API."]}}) from exc
+        stmt = stmt.where(or_(Interaction.occurred_at < at,
+                              and_(Interaction.occurred_at == at, Interaction.id < last_id)))
+    limit = args.get("limit", 50)
+    rows = list(session.scalars(
+        stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([rows[-1].occurred_at.isoformat(), rows[-1].id])

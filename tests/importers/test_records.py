@@ -1,0 +1,56 @@
+from server.importers.dates import parse_date, parse_timestamp
+from server.importers.records import ContactFields, clean_emails, first_name_of, import_key
+
+
+def test_emails_are_trimmed_lowered_deduplicated_and_checked():
+    emails, warnings = clean_emails([" A@Example.COM ", "mailto:a@example.com", "bad", ""])
+    assert emails == ["a@example.com"]
+    assert len(warnings) == 1 and "'bad'" in warnings[0]
+
+
+def test_import_key_is_normalised_and_bounded():
+    assert import_key("google", "  Jane   DOE ", "ACME") == "google:jane doe|acme"
+    assert import_key("csv", "Ｊａｎｅ", None) == "csv:jane|"  # NFKC
+    long = import_key("csv", "x" * 400, "y")
+    assert long.startswith("csv:sha1:") and len(long) <= 300
+
+
+def test_import_key_only_without_profile_or_email():
+    with_email, _, _ = ContactFields("csv", name="A", emails=["a@b.com"]).build()
+    with_url, _, _ = ContactFields("csv", name="A", urls=["github.com/a"]).build()
+    bare, _, _ = ContactFields("csv", name="A", company="C").build()
+    assert "import_key" not in with_email and "import_key" not in with_url
+    assert bare["import_key"] == "csv:a|c"
+
+
+def test_name_falls_back_to_email_then_company_and_is_cut():
+    by_email, _, _ = ContactFields("csv", emails=["x@y.com"], company="Y").build()
+    by_company, _, _ = ContactFields("csv", company="Acme Support").build()
+    assert (by_email["name"], by_email.get("first_name")) == ("x@y.com", None)
+    assert (by_company["name"], by_company.get("first_name")) == ("Acme Support", None)
+    long, _, warnings = ContactFields("csv", name="n" * 250).build()
+    assert len(long["name"]) == 200 and warnings
+
+
+def test_first_names():
+    assert first_name_of("Jane Doe") == "Jane"
+    assert first_name_of("Dr. Jane Q. Doe") == "Jane"
+    assert first_name_of("Doe, Jane") == "Jane"
+    assert first_name_of("Mr Jan de la Vega") == "Jan"
+
+
+def test_dates():
+    assert str(parse_date("08 Feb 2026")) == "2026-02-08"
+    assert str(parse_date("8-Feb-26")) == "2026-02-08"
+    assert str(parse_date("Sept 8, 2025")) == "2025-09-08"
+    assert str(parse_date("2/8/2026")) == "2026-02-08"
+    assert parse_date("31 Feb 2026") is None
+    assert parse_date("soon") is None
+
+
+def test_timestamps_are_utc():
+    assert parse_timestamp("2026-08-01 02:00:00 UTC").isoformat() == "2026-08-01T02:00:00+00:00"
+    assert parse_timestamp("9/25/26, 8:52 PM").isoformat() == "2026-09-25T20:52:00+00:00"
+    assert parse_timestamp("3/1/24 12:05 AM").isoformat() == "2024-03-01T00:05:00+00:00"
+    assert parse_timestamp("07/22/2026 04:02").isoformat() == "2026-07-22T04:02:00+00:00"
+    assert parse_timestamp("nope") is None
