@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(API_SPEC)
     app.config["THRICE"] = settings
     app.config.update(overrides)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     database_url = normalise_database_url(
         settings.database_url or sqlite_url_for(app.instance_path)

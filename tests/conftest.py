@@ -35,8 +35,8 @@ REQUIRE_PG = os.environ.get("THRICE_REQUIRE_PG") == "1"
 
 
 def _make_app(database_url: str, instance: Path, **settings: Any) -> Flask:
-    app = create_app(Settings(database_url=database_url, instance_path=str(instance),
-                              inline_jobs=True, log_level="WARNING", **settings))
+    options: dict[str, Any] = {"inline_jobs": True, "log_level": "WARNING", **settings}
+    app = create_app(Settings(database_url=database_url, instance_path=str(instance), **options))
     app.config["TESTING"] = True
     with app.app_context():
         upgrade(db.engine)

@@ -12,7 +12,14 @@ from server.api.auth import current_user
 from server.extensions import db
 from server.models import User
 from server.schemas.user import MeOut, MePatch
-from server.services.users import apply_settings, ensure_feed_token, erase_user, export_user, me_view
+from server.services.users import (
+    apply_settings,
+    ensure_feed_token,
+    erase_user,
+    export_user,
+    mark_all_dirty,
+    me_view,
+)
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")
 
@@ -39,6 +46,7 @@ class Me(MethodView):
         user = current_user()
         apply_settings(user, data)
         url = calendar_url(user)
+        mark_all_dirty(db.session, user)
         db.session.commit()
         from server.jobs.dispatch import note_user_changed
 

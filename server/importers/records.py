@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
@@ -92,6 +92,19 @@ def split_multi(value: str | None, pattern: str = r"\s*:::\s*") -> list[str]:
     return [v for v in (p.strip() for p in re.split(pattern, value)) if v]
 
 
+# Plain ASCII addresses that email-validator certainly accepts (a dot-atom local part, a
+# dotted host name with an alphabetic TLD): checking them with it costs ~0.1 ms each.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def _plain_email(text: str) -> bool:
+    return (len(text) <= 254 and _PLAIN_EMAIL.fullmatch(text) is not None
+            and len(text.partition("@")[0]) <= 64
+            and text.rsplit(".", 1)[1] not in SPECIAL_USE_DOMAIN_NAMES)
+
+
 def clean_emails(raw: Iterable[str]) -> tuple[list[str], list[str]]:
     """(valid emails, warnings): lower-cased, trimmed, de-duplicated, order kept."""
     emails: list[str] = []
@@ -102,11 +115,13 @@ def clean_emails(raw: Iterable[str]) -> tuple[list[str], list[str]]:
             text = text[7:]
         if not text:
             continue
-        try:
-            email = validate_email(text, check_deliverability=False).normalized.lower()
-        except EmailNotValidError as exc:
-            warnings.append(f"invalid email {text!r} left out: {exc}")
-            continue
+        email = text.lower()
+        if not _plain_email(email):
+            try:
+                email = validate_email(text, check_deliverability=False).normalized.lower()
+            except EmailNotValidError as exc:
+                warnings.append(f"invalid email {text!r} left out: {exc}")
+                continue
         if email not in emails:
             emails.append(email)
     return emails, warnings

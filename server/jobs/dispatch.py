@@ -1,6 +1,6 @@
 """Where derived work (warmth, nudges) runs: in-process without Redis, on RQ workers with it.
 
-Writers mark the touched contacts `warmth_pending` / `nudges_pending` inside their own
+Writers stamp the touched contacts' `dirty_at` inside their own
 transaction, so the intent survives a Redis outage; after the commit the work is either run
 right away (inline mode) or enqueued (redis mode). The catch-up sweep re-enqueues whatever is
 still pending.
@@ -9,10 +9,10 @@ still pending.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 
 from server.config import Settings
 
@@ -40,9 +40,16 @@ def init_queue(app: Flask, settings: Settings) -> None:
     backend = QueueBackend(mode="inline" if inline else "redis", redis_url=settings.redis_url)
     app.extensions["thrice_queue"] = backend
 
-    @app.teardown_request
-    def _drop_pending(_exc: BaseException | None) -> None:
-        g.pop("thrice_touched", None)
+    @app.after_request
+    def _dispatch(response: Response) -> Response:
+        touched: dict[int, set[int]] = g.pop("thrice_touched", {})
+        users: set[int] = g.pop("thrice_users_changed", set())
+        for user_id in users:
+            touched.pop(user_id, None)
+            dispatch_user(user_id)
+        for user_id, ids in touched.items():
+            dispatch_contacts(user_id, sorted(ids))
+        return response
 
 
 def backend() -> QueueBackend:
@@ -70,3 +77,48 @@ def note_touched(user_id: int, contact_ids: Iterable[int]) -> None:
 def note_user_changed(user_id: int) -> None:
     """Settings that change due times (zone, weekend, pause) re-evaluate all the user's nudges."""
     g.setdefault("thrice_users_changed", set()).add(user_id)
+
+
+def _enqueue(queue_name: str, func: Callable[..., object], *args: object) -> bool:
+    from rq import Queue
+
+    from server.jobs.queues import JOB_TIMEOUT, RETRY
+
+    try:
+        Queue(queue_name, connection=backend().connection()).enqueue(
+            func, *args, retry=RETRY, job_timeout=JOB_TIMEOUT, result_ttl=600, failure_ttl=86400
+        )
+    except Exception:  # noqa: BLE001 - Redis down: the dirty marks stay, catch-up finishes it
+        log.warning("could not enqueue %s%s; left for the catch-up sweep", func.__name__, args,
+                    exc_info=True)
+        return False
+    return True
+
+
+def _run_inline(func: Callable[..., object], *args: object) -> None:
+    from server.extensions import db
+
+    try:
+        func(*args)
+    except Exception:  # noqa: BLE001 - the write is saved; catch-up retries the derived work
+        db.session.rollback()
+        log.exception("in-process job %s%s failed; left for the catch-up sweep",
+                      func.__name__, args)
+
+
+def dispatch_contacts(user_id: int, contact_ids: list[int]) -> None:
+    from server.jobs import queues, tasks
+
+    if backend().mode == "inline":
+        _run_inline(tasks.process_contacts_job, user_id, contact_ids)
+    else:
+        _enqueue(queues.SCORES, tasks.process_contacts_job, user_id, contact_ids)
+
+
+def dispatch_user(user_id: int) -> None:
+    from server.jobs import queues, tasks
+
+    if backend().mode == "inline":
+        _run_inline(tasks.process_user_job, user_id)
+    else:
+        _enqueue(queues.SCORES, tasks.process_user_job, user_id)

@@ -2,14 +2,135 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from server.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _redis_or_exit(settings: Settings):  # noqa: ANN202 - redis.Redis
+    from redis import Redis
+
+    if not settings.redis_url:
+        raise SystemExit(
+            "REDIS_URL is not set: without Redis, `thrice serve` runs the jobs in-process and "
+            "no worker is needed. Set REDIS_URL=redis://127.0.0.1:6379/0 to use workers."
+        )
+    return Redis.from_url(settings.redis_url)
+
 
 def run_worker(burst: bool = False) -> int:
-    raise SystemExit("thrice worker: not available yet")
+    from rq import Queue, Worker
+
+    from server import create_app
+    from server.jobs.context import set_worker_app
+    from server.jobs.queues import ALL
+
+    settings = Settings.from_env()
+    connection = _redis_or_exit(settings)
+    set_worker_app(create_app(settings))
+    worker = Worker([Queue(name, connection=connection) for name in ALL], connection=connection)
+    worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    return 0
 
 
 def run_cron() -> int:
-    raise SystemExit("thrice cron: not available yet")
+    from rq.cron import CronScheduler
+
+    from server.jobs.schedule import SCHEDULE
+
+    settings = Settings.from_env()
+    connection = _redis_or_exit(settings)
+    scheduler = CronScheduler(connection=connection, logging_level=settings.log_level)
+    for item in SCHEDULE:
+        scheduler.register(item.func, queue_name=item.queue, interval=item.interval,
+                           cron=item.cron, job_timeout=item.timeout)
+    scheduler.start()
+    return 0
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("rescoring"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
 
 
 def run_rescore(email: str | None) -> int:
-    raise SystemExit("thrice rescore: not available yet")
+    from server import create_app
+    from server.extensions import db
+    from server.services.users import find_user
+
+    settings = Settings.from_env()
+    app = create_app(settings)
+    with app.app_context():
+        user_id = None
+        if email:
+            user = find_user(db.session, email)
+            if user is None:
+                raise SystemExit(f"no user {email}; create one with `thrice user create`")
+            user_id = user.id
+        if app.extensions["thrice_queue"].mode == "inline":
+            return _rescore_inline(user_id)
+    return _rescore_via_redis(settings, user_id)
+
+
+def _rescore_inline(user_id: int | None) -> int:
+    from server.extensions import db
+    from server.models import User
+    from server.services.processing import all_contact_ids, all_user_ids, chunks, process_contacts
+
+    session = db.session
+    users = [user_id] if user_id is not None else all_user_ids(session)
+    plan = [(uid, all_contact_ids(session, uid)) for uid in users]
+    total = sum(len(ids) for _, ids in plan)
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task("rescore", total=total, rate="")
+        for uid, ids in plan:
+            user = session.get(User, uid)
+            if user is None:
+                continue
+            for chunk in chunks(ids):
+                process_contacts(session, user, chunk)
+                bar.advance(task, len(chunk))
+                done = bar.tasks[0].completed
+                bar.update(task, rate=f"{done / max(time.perf_counter() - started, 1e-9):,.0f}/s")
+    print(f"rescored {total} contacts in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def _rescore_via_redis(settings: Settings, user_id: int | None) -> int:
+    from rq import Queue
+    from rq.job import JobStatus
+
+    from server.jobs import queues, tasks
+
+    connection = _redis_or_exit(settings)
+    job = Queue(queues.DEFAULT, connection=connection).enqueue(
+        tasks.recompute_all, user_id, retry=queues.RETRY, job_timeout=queues.FULL_RECOMPUTE_TIMEOUT)
+    print(f"enqueued full recompute as job {job.id}; following it (Ctrl-C stops following only)")
+    started = time.perf_counter()
+    warned = False
+    with _progress() as bar:
+        task = bar.add_task("rescore", total=None, rate="")
+        while True:
+            job.refresh()
+            progress = job.meta.get("progress")
+            if progress:
+                bar.update(task, total=progress["total"], completed=progress["done"])
+            status = job.get_status()
+            if status == JobStatus.FINISHED:
+                break
+            if status == JobStatus.FAILED:
+                print("the recompute failed; see the worker's log")
+                return 1
+            if status == JobStatus.QUEUED and not warned and time.perf_counter() - started > 10:
+                bar.console.print("still queued: is a worker running? start one with "
+                                  "`thrice worker`")
+                warned = True
+            time.sleep(0.5)
+    print(f"rescored {job.return_value()} contacts in {time.perf_counter() - started:.1f}s")
+    return 0

@@ -26,6 +26,7 @@ class Contact(Base):
         Index(None, "user_id", "updated_at"),
         Index(None, "user_id", "warmth_score"),
         Index(None, "user_id", "import_key"),
+        Index(None, "dirty_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,7 +52,7 @@ class Contact(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), default=None
     )
-    # Stored warmth (§4), refreshed by the scoring job; warmth_pending marks missed work.
+    # Stored warmth (§4), refreshed by the scoring job; dirty_at marks work still to do.
     warmth_score: Mapped[int | None] = mapped_column(Integer, default=None)
     warmth_band: Mapped[str | None] = mapped_column(String(8), default=None)
     warmth_reason: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -59,8 +60,9 @@ class Contact(Base):
     warmth_computed_at: Mapped[datetime | None] = mapped_column(default=None)
     previous_warmth: Mapped[int | None] = mapped_column(Integer, default=None)
     last_touch_at: Mapped[datetime | None] = mapped_column(default=None)
-    warmth_pending: Mapped[bool] = mapped_column(Boolean, default=False)
-    nudges_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the history changed and warmth/nudges must be recomputed; cleared by the job
+    # only if nothing newer arrived meanwhile (dirty_at <= the job's start).
+    dirty_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

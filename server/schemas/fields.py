@@ -28,11 +28,20 @@ def validate_hhmm(value: str) -> None:
         raise ValidationError("Use 24-hour HH:MM, e.g. '08:30'.")
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def validate_storable(value: str) -> None:
+    """NUL (PostgreSQL rejects it in text) and lone surrogates (not UTF-8) cannot be stored."""
+    if _UNSTORABLE.search(value):
+        raise ValidationError("Contains a NUL character or an unpaired surrogate.")
+
+
 class Str(fields.String):
     """A string with a length limit that is always documented."""
 
     def __init__(self, max_length: int, *, min_length: int = 0, **kwargs: Any) -> None:
-        validators = [validate.Length(min=min_length, max=max_length)]
+        validators = [validate.Length(min=min_length, max=max_length), validate_storable]
         extra = kwargs.pop("validate", None)
         if extra is not None:
             validators.extend(extra if isinstance(extra, list) else [extra])
@@ -59,6 +68,7 @@ class HttpUrl(fields.String):
             raise ValidationError("Longer than 2048 characters.")
         if not re.match(r"^https?://[^\s/]+", text, re.IGNORECASE):
             raise ValidationError("Only http(s) URLs are accepted.")
+        validate_storable(text)
         return text
 
 

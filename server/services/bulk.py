@@ -160,7 +160,9 @@ def _apply(
                 contact.import_key = data["import_key"]
             status = "updated" if changed else "unchanged"
             key_id = contact.id
-        known_emails = {e.casefold() for e in contact.emails or []} if status != "created" else set()
+        known_emails = (
+            {e.casefold() for e in contact.emails or []} if status != "created" else set()
+        )
         for ref in refs:
             if ref.url not in index.by_url:
                 contact.profiles.append(Profile(user_id=user.id, network=ref.network, url=ref.url,
@@ -178,7 +180,7 @@ def _apply(
             index.by_key.setdefault(data["import_key"], key_id)
         if changed:
             contact.updated_at = utcnow()
-            contact.nudges_pending = True
+            contact.dirty_at = utcnow()
         entry["status"] = status
         objects.append((entry, contact))
         if changed:
@@ -195,7 +197,7 @@ def _apply(
         if n and status == "unchanged":
             status = "updated"
         if n:
-            contact.warmth_pending = contact.nudges_pending = True
+            contact.dirty_at = utcnow()
             touched[id(contact)] = contact
         counts[status] += 1
         results.append({"index": entry["index"], "status": status, "id": contact.id,

@@ -17,11 +17,14 @@ SCALAR_FIELDS = (
 )
 FLAG_FIELDS = ("starred", "do_not_contact", "archived")
 LIST_FIELDS = ("emails", "phones", "tags")
+MAX_FIRST_NAME = 100
+MAX_HANDLE = 200
 
 
 def first_name_of(name: str) -> str | None:
     parsed = HumanName(name)
-    return (parsed.first or "").strip() or None
+    # A one-word 200-character name parses as a first name longer than its column (100).
+    return (parsed.first or "").strip()[:MAX_FIRST_NAME] or None
 
 
 def normalise_phone(raw: str, region: str | None) -> str:
@@ -56,6 +59,11 @@ def canonical_profiles(items: Sequence[dict[str, Any]], path: str = "profiles") 
             ref = canonicalize(item["url"])
         except InvalidProfileUrl as exc:
             errors[str(index)] = {"url": [str(exc)]}
+            continue
+        if ref.handle is not None and len(ref.handle) > MAX_HANDLE:
+            # No network allows handles this long; the column holds 200 characters.
+            errors[str(index)] = {"url": [f"The profile name is longer than {MAX_HANDLE} "
+                                          "characters."]}
             continue
         network = item.get("network")
         if network and network != ref.network and ref.network != "other":

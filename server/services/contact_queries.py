@@ -13,30 +13,51 @@ from sqlalchemy.orm import Session
 from server.api.errors import ApiError
 from server.models import Contact, Profile, User
 from server.models.base import UTCDateTime
-from server.services.pagination import decode_cursor, encode_cursor
+from server.services.pagination import cursor_time, decode_cursor, encode_cursor
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+MAX_SORT_INT = 2**31 - 1
+
+
+def _bad_cursor() -> ApiError:
+    return ApiError(422, "The request has invalid fields.",
+                    {"query": {"cursor": ["Not a cursor for this sort order."]}})
+
+
+def _dt_out(value: datetime | None) -> str:
+    return (value or EPOCH).isoformat()
+
+
+def _int_in(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_SORT_INT:
+        raise ValueError("not a score")
+    return value
+
+
+def _str_in(value: Any) -> str:
+    if not isinstance(value, str) or "\x00" in value or len(value) > 1000:
+        raise ValueError("not a name")
+    return value
+
+
 def _sort_spec(sort: str) -> tuple[Any, bool, Callable[[Any], Any], Callable[[Any], Any]]:
-    """(sort expression, descending, value from a row, value from a cursor)."""
-    def as_dt(v: Any) -> datetime:
-        return datetime.fromisoformat(v)
+    """(sort expression, descending, cursor value from the expression's value, its inverse).
 
-    def dt_out(v: datetime | None) -> str:
-        return (v or EPOCH).isoformat()
-
+    The cursor carries the value the database computed for the last row (not one recomputed in
+    Python: SQLite's lower() folds ASCII only), so the next page starts exactly after it.
+    """
     if sort == "name":
-        return func.lower(Contact.name), False, lambda c: c.name.lower(), str
+        return func.lower(Contact.name), False, str, _str_in
     if sort == "warmth":
-        return (func.coalesce(Contact.warmth_score, -1), True,
-                lambda c: -1 if c.warmth_score is None else c.warmth_score, int)
+        return func.coalesce(Contact.warmth_score, -1), True, int, _int_in
     if sort == "last_touch":
         expr = func.coalesce(Contact.last_touch_at, literal(EPOCH, UTCDateTime()))
-        return expr, True, lambda c: dt_out(c.last_touch_at), as_dt
+        return expr, True, _dt_out, cursor_time
     if sort == "created":
-        return Contact.created_at, True, lambda c: dt_out(c.created_at), as_dt
-    return Contact.updated_at, True, lambda c: dt_out(c.updated_at), as_dt
+        return Contact.created_at, True, _dt_out, cursor_time
+    return Contact.updated_at, True, _dt_out, cursor_time
 
 
 def _like(value: str) -> str:
@@ -79,19 +100,18 @@ def list_contacts(
         raw_value, last_id = decode_cursor(cursor, 2)
         try:
             value = cursor_value(raw_value)
-        except (TypeError, ValueError) as exc:
-            raise ApiError(422, "The request has invalid fields.",
-                           {"query": {"cursor": ["Not a cursor for this sort order."]}}) from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise _bad_cursor() from exc
         if desc:
             stmt = stmt.where(or_(expr < value, and_(expr == value, Contact.id < last_id)))
         else:
             stmt = stmt.where(or_(expr > value, and_(expr == value, Contact.id > last_id)))
     order = (expr.desc(), Contact.id.desc()) if desc else (expr.asc(), Contact.id.asc())
     limit = args.get("limit", 50)
-    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
+    found = session.execute(stmt.add_columns(expr).order_by(*order).limit(limit + 1)).all()
+    rows = [row[0] for row in found]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([row_value(last), last.id])
+        next_cursor = encode_cursor([row_value(found[limit - 1][1]), rows[-1].id])
     return rows, next_cursor

@@ -137,7 +137,7 @@ def new_contact(user_id: int, data: dict[str, Any], source: str) -> Contact:
     contact.import_key = data.get("import_key")
     now = utcnow()
     contact.created_at = contact.updated_at = now
-    contact.warmth_pending = contact.nudges_pending = True
+    contact.dirty_at = utcnow()
     return contact
 
 
@@ -160,7 +160,7 @@ def save_contact(
                 changed = attach_profiles(session, existing, refs) or changed
                 if changed:
                     existing.updated_at = utcnow()
-                    existing.nudges_pending = True
+                    existing.dirty_at = utcnow()
                 session.flush()
                 sync_email_index(session, existing)
                 session.commit()
@@ -197,7 +197,7 @@ def patch_contact(session: Session, user: User, contact: Contact, data: dict[str
         session.flush()
         attach_profiles(session, contact, refs)
     contact.updated_at = utcnow()
-    contact.nudges_pending = True
+    contact.dirty_at = utcnow()
     session.flush()
     sync_email_index(session, contact)
     session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -13,7 +12,7 @@ from server.api.errors import ApiError, field_error, not_found
 from server.domain.interaction_types import NOTE
 from server.jobs.dispatch import note_touched
 from server.models import Contact, Interaction, Opportunity, User, utcnow
-from server.services.pagination import decode_cursor, encode_cursor
+from server.services.pagination import cursor_time, decode_cursor, encode_cursor
 
 PROMISE_COLUMNS = {"at": "promise_at", "date": "promise_date", "days": "promise_days",
                    "tz": "promise_tz"}
@@ -59,7 +58,7 @@ def refresh_last_touch(session: Session, contact: Contact) -> None:
 
 
 def _mark(contact: Contact) -> None:
-    contact.warmth_pending = contact.nudges_pending = True
+    contact.dirty_at = utcnow()
 
 
 def log_interaction(
@@ -134,8 +133,8 @@ def list_interactions(
     if args.get("cursor"):
         raw, last_id = decode_cursor(args["cursor"], 2)
         try:
-            at = datetime.fromisoformat(raw)
-        except (TypeError, ValueError) as exc:
+            at = cursor_time(raw)
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ApiError(422, "The request has invalid fields.",
                            {"query": {"cursor": ["Not a cursor from this API."]}}) from exc
         stmt = stmt.where(or_(Interaction.occurred_at < at,

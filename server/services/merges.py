@@ -113,7 +113,8 @@ def merge_contacts(
             raise field_error("other_ids", "A contact cannot be merged into itself.")
         other = session.get(Contact, oid)
         if other is None or other.user_id != user.id:
-            raise ApiError(404, "Contact not found.", {"json": {"other_ids": [f"No contact {oid}."]}})
+            raise ApiError(404, "Contact not found.",
+                           {"json": {"other_ids": [f"No contact {oid}."]}})
         if other.merged_into_id is not None:
             raise field_error("other_ids", f"Contact {oid} is already merged.")
         others.append(other)
@@ -167,7 +168,7 @@ def merge_contacts(
     refresh_last_touch(session, target)
     sync_email_index(session, target)
     target.updated_at = now
-    target.warmth_pending = target.nudges_pending = True
+    target.dirty_at = utcnow()
     session.commit()
     note_touched(user.id, [target.id])
     return target

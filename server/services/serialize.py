@@ -120,7 +120,8 @@ def opportunity_view(o: Opportunity, names: dict[int, str]) -> dict[str, Any]:
         "status": o.status,
         "notes": o.notes,
         "contacts": [
-            {"contact_id": link.contact_id, "role": link.role, "name": names.get(link.contact_id, "")}
+            {"contact_id": link.contact_id, "role": link.role,
+             "name": names.get(link.contact_id, "")}
             for link in o.links
         ],
         "status_changed_at": o.status_changed_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -19,6 +19,7 @@ from server.models import (
     OpportunityContact,
     Profile,
     User,
+    utcnow,
 )
 from server.services.serialize import interaction_view, opportunity_view
 
@@ -70,8 +71,8 @@ def apply_settings(user: User, data: dict[str, Any]) -> None:
 
 
 def export_user(session: Session, user: User) -> dict[str, Any]:
-    from server.services.serialize import contact_views
     from server.services.nudge_views import nudge_view
+    from server.services.serialize import contact_views
 
     contacts = list(session.scalars(
         select(Contact).where(Contact.user_id == user.id).order_by(Contact.id)))
@@ -112,3 +113,8 @@ def erase_user(session: Session, user: User) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == uid))
     session.execute(delete(User).where(User.id == uid))
     session.commit()
+
+
+def mark_all_dirty(session: Session, user: User) -> None:
+    """Settings that move due times (zone, weekend, pause) concern every contact."""
+    session.execute(update(Contact).where(Contact.user_id == user.id).values(dirty_at=utcnow()))

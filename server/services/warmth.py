@@ -98,7 +98,6 @@ def store(session: Session, results: dict[int, Warmth]) -> None:
                                   "T": round(w.T, 4), "S": round(w.S, 4)},
             "warmth_computed_at": w.computed_at,
             "previous_warmth": current.get(cid),
-            "warmth_pending": False,
         }
         for cid, w in results.items()
     ]
@@ -112,7 +111,6 @@ def store(session: Session, results: dict[int, Warmth]) -> None:
             warmth_components=bindparam("warmth_components"),
             warmth_computed_at=bindparam("warmth_computed_at"),
             previous_warmth=bindparam("previous_warmth"),
-            warmth_pending=bindparam("warmth_pending"),
         )
     )
     session.execute(stmt, params)

@@ -105,14 +105,16 @@ DOMAINS = [
 ]  # fmt: skip
 PORTS = ["", ":", ":443", ":80", ":8080"]
 HEADS = ["in", "pub", "dir", "profile.php", "people", "status", "p", "reels", "about", "..", "."]
-SEGMENT_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=12
-)
+SEGMENT_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=12)
 
 
 @st.composite
 def segments(draw: st.DrawFn) -> str:
-    text = draw(st.one_of(st.sampled_from(HEADS), SEGMENT_TEXT, st.from_regex(r"[0-9]{1,16}", fullmatch=True)))
+    text = draw(
+        st.one_of(
+            st.sampled_from(HEADS), SEGMENT_TEXT, st.from_regex(r"[0-9]{1,16}", fullmatch=True)
+        )
+    )
     # Raw, fully encoded or partly encoded: decoding must not care.
     style = draw(st.sampled_from(["raw", "quoted", "upper"]))
     if style == "quoted":
@@ -132,15 +134,7 @@ def urls(draw: st.DrawFn) -> str:
     host = draw(st.sampled_from(SUBDOMAINS)) + draw(st.sampled_from(DOMAINS))
     # Without a scheme, "host:" followed by "//" reads as the scheme "host" (browsers agree).
     port = draw(st.sampled_from(PORTS if scheme else [p for p in PORTS if p != ":"]))
-    return (
-        scheme
-        + host
-        + port
-        + ("/" + path if path else "")
-        + trailing
-        + query
-        + fragment
-    )
+    return scheme + host + port + ("/" + path if path else "") + trailing + query + fragment
 
 
 def _assert_canonical_shape(ref: ProfileRef) -> None:

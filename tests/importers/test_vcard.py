@@ -1,6 +1,6 @@
+from server.importers.vcard import logical_lines
 from tests.importers import samples
 from tests.importers.helpers import by_line, rows_of
-from server.importers.vcard import logical_lines
 
 
 def vcards():

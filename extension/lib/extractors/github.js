@@ -37,7 +37,7 @@ function collect(doc) {
     title: split.title,
     location: attempt(() => firstText(card, ['[itemprop="homeLocation"] .p-label', '[itemprop="homeLocation"]'])),
     avatar_url: pick(
-      attempt(() => imgSrc(firstEl(card, ["img.avatar-user", "img.avatar"]))),
+      attempt(() => imgSrc(firstEl(card, ['a[itemprop="image"] img', "img.avatar.width-full", "img.avatar-user", "img.avatar"]))),
       attempt(() => ldImage(person?.image)),
       attempt(() => httpUrl(meta(doc, "og:image"))),
     ),

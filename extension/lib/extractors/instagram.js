@@ -27,10 +27,11 @@ function fromHeader(doc, handle) {
   const header = firstEl(doc, ["main header", "header"]);
   if (!header) return { name: null, bio: null };
   const spans = [...header.querySelectorAll('span[dir="auto"], h1, span')]
+    .filter((el) => !el.closest("ul, li, a, button, [role=button]"))
     .map((el) => text(el))
     .filter(Boolean)
     .filter((t) => t.toLowerCase() !== (handle ?? "").toLowerCase())
-    .filter((t) => !/\b(posts?|followers?|following)\b/i.test(t))
+    .filter((t) => !/\b(posts?|followers?|following)\b/i.test(t) && !/^[\d.,]+[KMkm]?$/.test(t))
     .filter((t) => !/^(follow|message|following|options)$/i.test(t));
   const bio = firstText(header, ["h1._ap3a", "span._ap3a._aaco", "._aa_c h1", "div._aa_c span"]);
   return { name: spans[0] ?? null, bio };

@@ -34,16 +34,13 @@ function nameFromTitle(doc) {
   return clean(stripped.split(/\s+[-–]\s+/)[0]);
 }
 
+// The profile's own card; without it the rest of the page (feeds, "People also viewed")
+// would be mistaken for the person, so markup fields stay empty.
 function topCard(doc) {
-  return (
-    firstEl(doc, [
-      "section.top-card-layout",
-      ".pv-top-card",
-      "main section.artdeco-card",
-      "main",
-    ]) ?? doc
-  );
+  return firstEl(doc, ["section.top-card-layout", ".pv-top-card", "main section.artdeco-card", "main"]);
 }
+
+const NOTHING = { querySelector: () => null, querySelectorAll: () => [] };
 
 function currentCompanyButton(card) {
   const el = firstEl(card, [
@@ -59,7 +56,7 @@ function currentCompanyButton(card) {
 function collect(doc, canon) {
   const fresh = attempt(() => headDescribes(doc, canon.url, canonicalize)) ?? false;
   const person = attempt(() => jsonLdPerson(doc));
-  const card = attempt(() => topCard(doc)) ?? doc;
+  const card = attempt(() => topCard(doc)) ?? NOTHING;
   const name = pick(
     attempt(() => ldText(person?.name)),
     attempt(() => firstText(card, [

@@ -31,6 +31,7 @@ from server.domain.nudges.model import (
     NudgeSpec,
     OpportunityCtx,
     UserCtx,
+    nudge_key,
 )
 
 FUTURE_TOLERANCE: Final = timedelta(minutes=5)
@@ -226,10 +227,10 @@ class History:
             return "C"
         return None
 
-    def subject(self, opportunity_id: int | None) -> str:
+    def subject(self, opportunity_id: int | None, default: str = "what we discussed") -> str:
         o = self.opps.get(opportunity_id) if opportunity_id is not None else None
         if o is None:
-            return "our conversation"
+            return default
         return f"the {o.title} role at {o.company}"
 
     # --- searches --------------------------------------------------------------------------
@@ -264,8 +265,9 @@ class History:
         *,
         done_at: datetime | None = None,
     ) -> Verdict:
-        """The verdict for one key: existing final wins, then the earlier of satisfaction and
-        stop, then expiry (existing) / staleness (new), else live.
+        """The verdict for one key: existing final wins; then expiry (existing) / staleness
+        (new) if it came before anything else; then the earlier of satisfaction and stop;
+        else live.
 
         ``done_at`` completes without an interaction (a condition such as "a manager is now
         linked").
@@ -274,6 +276,16 @@ class History:
         if ex is not None and ex.state in FINAL_STATES:
             return Verdict(spec, "final", existing=ex)
         done_time = done.occurred_at if done is not None else done_at
+        base = ex.snoozed_until if ex is not None and ex.state == "snoozed" and \
+            ex.snoozed_until is not None else spec.due_at
+        expiry = expires_at(spec.priority, base, self.user)
+        first = min((t for t in (done_time, stop.at if stop else None) if t is not None),
+                    default=None)
+        # A step that expired before anything happened stays expired: a follow-up two years
+        # later does not satisfy it, it starts something new.
+        if self.now >= expiry and (first is None or expiry < first):
+            return Verdict(spec, "expired" if ex is not None else "stale", at=expiry,
+                           reason="expired", existing=ex)
         if done_time is not None and (stop is None or done_time <= stop.at):
             return Verdict(
                 spec, "completed", at=done_time,
@@ -284,12 +296,6 @@ class History:
                 spec, stop.outcome, at=stop.at, reason=stop.reason, by_key=stop.by_key,
                 existing=ex,
             )
-        base = ex.snoozed_until if ex is not None and ex.state == "snoozed" and \
-            ex.snoozed_until is not None else spec.due_at
-        expiry = expires_at(spec.priority, base, self.user)
-        if self.now >= expiry:
-            return Verdict(spec, "expired" if ex is not None else "stale", at=expiry,
-                           reason="expired", existing=ex)
         return Verdict(spec, "live", existing=ex)
 
     def earliest(self, *stops: Stop | None) -> Stop | None:
@@ -320,8 +326,6 @@ def build_spec(
     root: str,
 ) -> NudgeSpec:
     """A spec with its key, notify_at (wake window) and expires_at filled in."""
-    from server.domain.nudges.model import nudge_key
-
     user = hist.user
     return NudgeSpec(
         key=nudge_key(rule, step, contact_id, root),
@@ -350,3 +354,22 @@ def reach(contact: ContactCtx | None, prefer: Sequence[str]) -> str:
         ):
             return ch
     return prefer[0] if prefer else "email"
+
+
+def spec_from_existing(hist: History, n: NudgeCtx) -> NudgeSpec:
+    """A stored nudge as a spec, for verdicts on keys a rule no longer generates itself."""
+    user = hist.user
+    return NudgeSpec(
+        key=n.key, rule=n.rule, step=n.step, contact_id=n.contact_id,
+        opportunity_id=n.opportunity_id, priority=n.priority, due_at=n.due_at,
+        notify_at=bt.notify_at(n.due_at, user.tz, user.wake_start, user.wake_end),
+        channel=n.channel, message=n.message, reason=n.reason, anchor=n.anchor or "",
+        expires_at=expires_at(n.priority, n.due_at, user),
+    )
+
+
+def anchor_interaction_id(anchor: str | None) -> int | None:
+    """The interaction id of an ``i123`` anchor, else None."""
+    if anchor and anchor.startswith("i") and anchor[1:].isdigit():
+        return int(anchor[1:])
+    return None

@@ -95,7 +95,8 @@ def interview_verdicts(hist: History, promises: dict[int, Verdict]) -> list[Verd
 
         def spec(step: str, prio: str, due: datetime, channel: str, anchor: str,
                  first: str = first, subject: str = subject, root: str = root,
-                 day: str = "", opp: int | None = opp, cid: int = iv.contact_id) -> NudgeSpec:
+                 day: str = "", opp: int | None = opp, cid: int = iv.contact_id,
+                 me: str = me) -> NudgeSpec:
             text = compose(f"R4:{step}", me=me, first=first, subject=subject, interview_day=day)
             return build_spec(hist, rule="R4", step=step, contact_id=cid, opportunity_id=opp,
                               priority=prio, due=due, channel=channel, message=text.message,

@@ -2,7 +2,8 @@
 
 Every template names the person (first name) and the subject (the promise, the interview or the
 role) and says what to say. Texts meant to be sent are signed with the user's ``display_name``;
-instructions (R1's call script, which names the user instead, R6 "find", R7 S1/S2, R11) are not. ``compose`` fills one:
+instructions (R1's call script, which names the user instead, R6 "find", R7 S1/S2, R11) are
+not. ``compose`` fills one:
 
     compose(template_id, me=display_name, first=..., subject=..., **fields) -> Composed
 
@@ -105,8 +106,9 @@ TEMPLATES: Final[dict[str, Template]] = {
         "{why}; go right to the source: write to {first} directly.",
     ),
     "R6:find": Template(
-        "Find the hiring manager for {subject}: look at the team on the company's pages and "
-        "LinkedIn, then link them to the opportunity here. {gatekeeper_note}",
+        "Find the hiring manager for {subject}, so you are not relying on {first} alone: look "
+        "at the team on the company's pages and LinkedIn, then link them to the opportunity "
+        "here.",
         "{why}; the hiring manager for {subject} is not known yet.",
     ),
     "R7:S1": Template(

@@ -168,7 +168,7 @@ def promise_verdicts(hist: History) -> dict[int, Verdict]:
             scope = {p.contact_id} | hist.members(p.opportunity_id)
             done = hist.first_after(
                 items, end_of_d,
-                lambda i: (i.type in DIRECT_OUT and i.contact_id == p.contact_id)
+                lambda i, c=p.contact_id, scope=scope: (i.type in DIRECT_OUT and i.contact_id == c)
                 or (i.type in CONVERSATION and i.contact_id in scope),
                 inclusive=True,
             )

@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-25 20:54:50.077690
+Revises:
+Create Date: 2026-11-25 20:58:43.607578
 """
 
 from alembic import op
@@ -77,8 +77,7 @@ def upgrade() -> None:
     sa.Column('warmth_computed_at', sa.DateTime(), nullable=True),
     sa.Column('previous_warmth', sa.Integer(), nullable=True),
     sa.Column('last_touch_at', sa.DateTime(), nullable=True),
-    sa.Column('warmth_pending', sa.Boolean(), nullable=False),
-    sa.Column('nudges_pending', sa.Boolean(), nullable=False),
+    sa.Column('dirty_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['merged_into_id'], ['contacts.id'], name=op.f('fk_contacts_merged_into_id_contacts'), ondelete='SET NULL'),
@@ -86,6 +85,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts'))
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contacts_dirty_at'), ['dirty_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_user_id_import_key'), ['user_id', 'import_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_user_id_updated_at'), ['user_id', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_user_id_warmth_score'), ['user_id', 'warmth_score'], unique=False)
@@ -257,6 +257,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_user_id_warmth_score'))
         batch_op.drop_index(batch_op.f('ix_contacts_user_id_updated_at'))
         batch_op.drop_index(batch_op.f('ix_contacts_user_id_import_key'))
+        batch_op.drop_index(batch_op.f('ix_contacts_dirty_at'))
 
     op.drop_table('contacts')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:

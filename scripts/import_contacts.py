@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Import contacts into Thrice from LinkedIn, Google Contacts, vCard or plain CSV (SPEC §8).
+
+    scripts/import_contacts.py FILE... [--server ORIGIN --token T] [--format auto|linkedin|
+        google|vcard|csv] [--me PROFILE_URL] [--dry-run] [--errors report.csv]
+
+Rows are streamed from the files and sent in batches of up to 1000 to POST /contacts/bulk.
+Running it twice changes nothing: the server matches contacts by profile URL, email, then
+import key, and interactions by external_id.
+
+Exit status: 0 when every row was imported, 1 when some rows failed (see --errors),
+2 for usage, file-level or connection problems.
+With --dry-run and no server configured, the files are only parsed (nothing is sent).
+In the --errors report, rows of a zip member are named `export.zip!Connections.csv`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Final
+
+import requests
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+try:
+    from server.importers import FORMATS, ImportFileError, ImportRow, iter_rows
+except ModuleNotFoundError:  # run from a checkout without the package installed
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from server.importers import FORMATS, ImportFileError, ImportRow, iter_rows
+
+BATCH: Final = 1000
+RETRIES: Final = 3
+TIMEOUT: Final = (10, 600)
+SHOWN_WARNINGS: Final = 10
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Fatal(Exception):
+    """Stops the import: the message says what to do."""
+
+
+@dataclass(slots=True)
+class Pending:
+    file: str
+    line: int
+    item: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Tally:
+    statuses: Counter[str] = field(default_factory=Counter)
+    interactions: int = 0
+    warnings: int = 0
+    file_errors: int = 0
+    rows: int = 0
+
+
+class Report:
+    """The --errors CSV (file, line, reason), written as failures happen."""
+
+    def __init__(self, path: str | None) -> None:
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+        if path:
+            self._handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(["file", "line", "reason"])
+
+    def failed(self, file: str, line: int, reason: str) -> None:
+        if self._writer is not None:
+            self._writer.writerow([file, line, reason])
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _reason(errors: Any) -> str:
+    """{'emails': {'0': ['Not a valid email.']}} -> 'emails.0: Not a valid email.'"""
+    if isinstance(errors, dict):
+        parts = []
+        for key, value in errors.items():
+            inner = _reason(value)
+            parts.append(f"{key}.{inner}" if isinstance(value, dict) else f"{key}: {inner}")
+        return "; ".join(parts)
+    if isinstance(errors, list):
+        return " ".join(_reason(e) for e in errors)
+    return str(errors)
+
+
+class Client:
+    """POST /api/v1/contacts/bulk over one keep-alive session."""
+
+    def __init__(self, origin: str, token: str, dry_run: bool) -> None:
+        self.origin = origin.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.params = {"dry_run": "true"} if dry_run else {}
+
+    def check(self) -> None:
+        """Fail early, before reading files, on a wrong origin or token."""
+        self._request("GET", "/api/v1/me")
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = f"{self.origin}{path}"
+        for attempt in range(RETRIES + 1):
+            try:
+                response = self.session.request(method, url, timeout=TIMEOUT, **kwargs)
+            except requests.RequestException as exc:
+                problem = (f"cannot reach the Thrice server at {self.origin} "
+                           f"({exc.__class__.__name__})")
+            else:
+                if response.status_code == 401:
+                    raise Fatal("the server refused the token: create one with `thrice user "
+                                "create EMAIL` or POST /api/v1/tokens and pass it with --token "
+                                "or THRICE_TOKEN")
+                if response.status_code == 404 and path.startswith("/api/v1/contacts/bulk"):
+                    raise Fatal(f"{self.origin} has no /api/v1/contacts/bulk: is --server the "
+                                "origin of a Thrice server?")
+                if response.status_code < 500 and response.status_code != 429:
+                    return response
+                problem = f"the server answered {response.status_code}"
+            if attempt < RETRIES:
+                time.sleep(0.5 * 2**attempt)
+        raise Fatal(f"{problem}: check that `thrice serve` is running and that --server or "
+                    "THRICE_URL is right; rows already sent are saved, and running the import "
+                    "again is safe")
+
+    def send(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One result per item, in order. A batch the server rejects as a whole (422, 413) is
+        split until the items at fault fail alone."""
+        response = self._request("POST", "/api/v1/contacts/bulk", params=self.params,
+                                 json={"items": items})
+        if response.status_code == 200:
+            return sorted(response.json()["results"], key=lambda r: r["index"])
+        if response.status_code in (413, 422) and len(items) > 1:
+            half = len(items) // 2
+            return self.send(items[:half]) + self.send(items[half:])
+        try:
+            body = response.json()
+            reason = body.get("message", "") + (
+                f" {_reason(body['errors'])}" if body.get("errors") else "")
+        except ValueError:
+            reason = response.text[:200]
+        return [{"status": "failed", "errors": {"request": [reason.strip()]},
+                 "interactions_added": 0}] * len(items)
+
+
+def _label(path: str, row: ImportRow) -> str:
+    return f"{path}!{row.member}" if row.member else path
+
+
+class Importer:
+    def __init__(self, client: Client | None, report: Report, console: Console) -> None:
+        self.client = client
+        self.report = report
+        self.console = console
+        self.tally = Tally()
+        self.batch: list[Pending] = []
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.in_flight: tuple[list[Pending], Future[list[dict[str, Any]]]] | None = None
+
+    def fail(self, file: str, line: int, reason: str) -> None:
+        self.tally.statuses["failed"] += 1
+        self.report.failed(file, line, reason)
+
+    def warn(self, file: str, line: int, message: str) -> None:
+        self.tally.warnings += 1
+        if self.tally.warnings <= SHOWN_WARNINGS:
+            self.console.print(f"[yellow]{file}:{line}: {message}[/]", highlight=False)
+
+    def add(self, path: str, row: ImportRow) -> None:
+        self.tally.rows += 1
+        label = _label(path, row)
+        for warning in row.warnings:
+            self.warn(label, row.line, warning)
+        if row.item is None:
+            self.fail(label, row.line, row.error or "unreadable row")
+            return
+        self.batch.append(Pending(label, row.line, row.item))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the batch; the next one is parsed while the server works on this one."""
+        self.collect()
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        if self.client is None:  # parse-only dry run
+            self.tally.statuses["valid"] += len(batch)
+            return
+        self.in_flight = (batch, self.pool.submit(self.client.send, [p.item for p in batch]))
+
+    def collect(self) -> None:
+        if self.in_flight is None:
+            return
+        batch, future = self.in_flight
+        self.in_flight = None
+        for pending, result in zip(batch, future.result(), strict=True):
+            status = result.get("status", "failed")
+            if status == "failed":
+                self.fail(pending.file, pending.line, _reason(result.get("errors"))
+                          or "rejected by the server")
+            else:
+                self.tally.statuses[status] += 1
+                self.tally.interactions += int(result.get("interactions_added") or 0)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_file(importer: Importer, path: str, args: argparse.Namespace, progress: Progress,
+             task: TaskID, done_bytes: int) -> None:
+    started = time.perf_counter()
+    with open(path, "rb") as binary:
+        try:
+            for count, row in enumerate(iter_rows(binary, path, args.format, args.me), start=1):
+                importer.add(path, row)
+                if count % 500 == 0:
+                    rate = importer.tally.rows / max(time.perf_counter() - started, 1e-6)
+                    progress.update(task, completed=done_bytes + binary.tell(),
+                                    rows=importer.tally.rows, rate=rate)
+        except ImportFileError as exc:
+            importer.tally.file_errors += 1
+            importer.report.failed(path, 0, str(exc))
+            importer.console.print(f"[red]{path}: {exc}[/]", highlight=False)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="import_contacts.py", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--server", default=os.environ.get("THRICE_URL"),
+                        help="server origin, e.g. http://127.0.0.1:5000 (env THRICE_URL)")
+    parser.add_argument("--token", default=os.environ.get("THRICE_TOKEN"),
+                        help="API token (env THRICE_TOKEN)")
+    parser.add_argument("--format", choices=FORMATS, default="auto")
+    parser.add_argument("--me", help="your LinkedIn profile URL (LinkedIn export .zip)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="report what would happen, write nothing")
+    parser.add_argument("--errors", metavar="REPORT.csv",
+                        help="write failed rows as CSV: file,line,reason")
+    args = parser.parse_args(argv)
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    if not (args.server and args.token) and not args.dry_run:
+        parser.error("say where to import: --server ORIGIN --token TOKEN, or set THRICE_URL "
+                     "and THRICE_TOKEN (a token comes from `thrice user create EMAIL`)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(stderr=True, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    client = Client(args.server, args.token, args.dry_run) if args.server and args.token else None
+    report = Report(args.errors)
+    importer = Importer(client, report, console)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.fields[rows]} rows"), TextColumn("{task.fields[rate]:,.0f} rows/s"),
+        TimeElapsedColumn(), console=console, disable=not console.is_terminal, transient=True)
+    started = time.perf_counter()
+    try:
+        if client is not None:
+            client.check()
+        sizes = [Path(f).stat().st_size for f in args.files]
+        with progress:
+            task = progress.add_task("importing", total=sum(sizes) or 1, rows=0, rate=0.0)
+            for index, path in enumerate(args.files):
+                progress.update(task, description=Path(path).name)
+                run_file(importer, path, args, progress, task, sum(sizes[:index]))
+            importer.flush()
+            importer.collect()
+    except Fatal as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/]: rows already sent are saved; running the import "
+                      "again is safe")
+        return EXIT_USAGE
+    finally:
+        importer.close()
+        report.close()
+    elapsed = time.perf_counter() - started
+    tally = importer.tally
+    counts = tally.statuses
+    prefix = "dry run, would be: " if args.dry_run else ""
+    if client is None:
+        out.print(f"dry run (parsed only, nothing sent): {counts['valid']} rows ok · "
+                  f"failed {counts['failed']}")
+    else:
+        out.print(f"{prefix}created {counts['created']} · updated {counts['updated']} · "
+                  f"unchanged {counts['unchanged']} · failed {counts['failed']} · "
+                  f"interactions added {tally.interactions}")
+    out.print(f"{tally.rows} rows in {elapsed:.1f} s ({tally.rows / max(elapsed, 1e-6):,.0f} "
+              f"rows/s); {tally.warnings} warnings" + (
+                  f"; failed rows written to {args.errors}" if args.errors and counts["failed"]
+                  else ""))
+    if tally.file_errors:
+        return EXIT_USAGE
+    return EXIT_FAILED if counts["failed"] else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

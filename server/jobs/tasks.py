@@ -1,0 +1,117 @@
+"""RQ job functions. Each takes ids, is idempotent and safe to retry, and logs its job id.
+
+The same functions run in-process when Redis is not configured.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from rq import get_current_job
+
+from server.extensions import db
+from server.jobs.context import job_app_context
+from server.models import User, utcnow
+from server.services import nudge_sync
+from server.services.processing import (
+    all_contact_ids,
+    all_user_ids,
+    chunks,
+    dirty_contacts,
+    process_contacts,
+)
+
+log = logging.getLogger("thrice.jobs")
+
+
+def _job_id() -> str:
+    job = get_current_job()
+    return job.id if job is not None else "inline"
+
+
+def _progress(done: int, total: int) -> None:
+    job = get_current_job()
+    if job is not None:
+        job.meta["progress"] = {"done": done, "total": total}
+        job.save_meta()
+
+
+def process_contacts_job(user_id: int, contact_ids: Sequence[int]) -> int:
+    """Warmth + nudges for contacts whose history changed (enqueued after every write)."""
+    with job_app_context():
+        user = db.session.get(User, user_id)
+        if user is None:
+            return 0
+        done = 0
+        for chunk in chunks(list(contact_ids)):
+            done += process_contacts(db.session, user, chunk)
+        log.info("job %s: processed %d contacts of user %d", _job_id(), done, user_id)
+        db.session.remove()
+        return done
+
+
+def process_user_job(user_id: int) -> int:
+    """Everything of one user (after a settings change: zone, weekend, pause)."""
+    with job_app_context():
+        ids = all_contact_ids(db.session, user_id)
+    return process_contacts_job(user_id, ids)
+
+
+def recompute_all(user_id: int | None = None, now_iso: str | None = None) -> int:
+    """Full recompute in chunks of contacts inside this one job (batch, don't fan out).
+
+    Each chunk commits on its own: a worker killed mid-way leaves finished chunks complete and
+    the current one rolled back, and the retry simply does the work again.
+    """
+    now = datetime.fromisoformat(now_iso) if now_iso else None
+    with job_app_context():
+        session = db.session
+        user_ids = [user_id] if user_id is not None else all_user_ids(session)
+        plan = [(uid, all_contact_ids(session, uid)) for uid in user_ids]
+        total = sum(len(ids) for _, ids in plan)
+        done = 0
+        _progress(0, total)
+        for uid, ids in plan:
+            user = session.get(User, uid)
+            if user is None:
+                continue
+            for chunk in chunks(ids):
+                done += process_contacts(session, user, chunk, now)
+                _progress(done, total)
+        log.info("job %s: recomputed %d contacts", _job_id(), done)
+        session.remove()
+        return done
+
+
+def catch_up() -> int:
+    """Finish whatever a failed enqueue or a dead worker left marked dirty."""
+    with job_app_context():
+        session = db.session
+        done = 0
+        for uid, ids in dirty_contacts(session).items():
+            user = session.get(User, uid)
+            if user is None:
+                continue
+            for chunk in chunks(ids):
+                done += process_contacts(session, user, chunk)
+        if done:
+            log.info("job %s: caught up %d contacts", _job_id(), done)
+        session.remove()
+        return done
+
+
+def nudge_sweep() -> int:
+    """Time-driven nudge transitions for every user (due, expiry, R9–R11)."""
+    with job_app_context():
+        session = db.session
+        now = utcnow()
+        users = all_user_ids(session)
+        for uid in users:
+            user = session.get(User, uid)
+            if user is not None:
+                nudge_sync.sweep_user(session, user, now)
+                session.commit()
+        session.remove()
+        return len(users)

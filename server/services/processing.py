@@ -1,0 +1,69 @@
+"""Derived work for contacts whose history changed: warmth first, then nudges.
+
+Everything here is idempotent: running it twice, or after a crash half-way, converges on the
+same stored state, so RQ may retry it freely.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from server.models import Contact, User, utcnow
+from server.services import nudge_sync
+from server.services.warmth import rescore
+
+log = logging.getLogger(__name__)
+CHUNK = 1000
+
+
+def process_contacts(
+    session: Session, user: User, contact_ids: Sequence[int], now: datetime | None = None
+) -> int:
+    """Rescore these contacts of one user and re-check their nudges; one transaction."""
+    started = utcnow()
+    now = now or started
+    ids = sorted(set(session.scalars(
+        select(Contact.id).where(Contact.user_id == user.id, Contact.id.in_(list(contact_ids))))))
+    if not ids:
+        return 0
+    rescore(session, user, ids, now)
+    nudge_sync.sync_contacts(session, user, ids, now)
+    # Only what we have seen: a write that landed after we started keeps its mark.
+    session.execute(
+        update(Contact).where(Contact.id.in_(ids), Contact.dirty_at <= started)
+        .values(dirty_at=None)
+    )
+    session.commit()
+    return len(ids)
+
+
+def dirty_contacts(session: Session, limit: int = 50_000) -> dict[int, list[int]]:
+    """Contacts with work outstanding, grouped by user."""
+    grouped: dict[int, list[int]] = {}
+    rows = session.execute(
+        select(Contact.user_id, Contact.id).where(Contact.dirty_at.is_not(None))
+        .order_by(Contact.user_id, Contact.id).limit(limit)
+    )
+    for user_id, cid in rows:
+        grouped.setdefault(user_id, []).append(cid)
+    return grouped
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])
+
+
+def all_contact_ids(session: Session, user_id: int) -> list[int]:
+    return list(session.scalars(
+        select(Contact.id).where(Contact.user_id == user_id, Contact.merged_into_id.is_(None))
+        .order_by(Contact.id)))
+
+
+def all_user_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(User.id).order_by(User.id)))

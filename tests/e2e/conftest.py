@@ -1,0 +1,168 @@
+"""Fixtures for driving the unpacked extension in Debian's Chromium (SPEC §7).
+
+The saved pages in extension/test/fixtures are served at their real URLs with
+``context.route``, so the content scripts run exactly as on the live sites; the extension
+talks to the session's ``live_server`` (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+FIXTURES = EXTENSION / "test" / "fixtures"
+CHROMIUM = os.environ.get("THRICE_CHROMIUM", "/usr/lib/chromium/chromium")
+
+# Real page URL (path without query) → saved page. Hosts listed in SITE_HOSTS answer 404 for
+# anything else; every other outside request is aborted, so the run never leaves the machine.
+PAGES: dict[str, str] = {
+    "https://www.linkedin.com/in/jane-doe-1a2b3c/": "linkedin-public.html",
+    "https://www.linkedin.com/in/jane-doe-1a2b3c/details/experience/": "linkedin-loggedin.html",
+    "https://www.linkedin.com/in/hostile-xss/": "linkedin-hostile.html",
+    "https://www.linkedin.com/feed/": "linkedin-feed.html",
+    "https://x.com/samrivera_eng": "x-profile.html",
+    "https://x.com/home": "x-home.html",
+    "https://www.instagram.com/mina.designs/": "instagram-profile.html",
+    "https://www.instagram.com/p/C1a2B3c4D5e/": "instagram-post.html",
+    "https://www.facebook.com/priya.natarajan.42": "facebook-profile.html",
+    "https://www.facebook.com/groups/torontotechjobs/": "facebook-groups.html",
+    "https://github.com/octodev": "github-profile.html",
+    "https://github.com/octodev/kube-tools": "github-repo.html",
+}
+SITE_HOSTS = ("www.linkedin.com", "x.com", "www.instagram.com", "www.facebook.com", "github.com")
+
+
+def _chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+@dataclass
+class Browser:
+    """A Chromium profile with the unpacked extension loaded."""
+
+    context: Any
+    extension_id: str
+    server_url: str
+
+    @property
+    def worker(self) -> Any:
+        workers = [w for w in self.context.service_workers if self.extension_id in w.url]
+        if workers:
+            return workers[0]
+        return self.context.wait_for_event("serviceworker", timeout=10_000)
+
+    def url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def configure(self, token: str, server_url: str | None = None) -> Any:
+        """Fill in and save the options page; returns the page (still open)."""
+        page = self.context.new_page()
+        page.goto(self.url("options/options.html"))
+        page.wait_for_selector("body[data-ready=true]")
+        page.fill("#server-url", server_url or self.server_url)
+        page.fill("#token", token)
+        page.click("#save-options")
+        page.wait_for_function("document.getElementById('status').textContent === 'Saved.'")
+        return page
+
+    def tab_id_of(self, profile_url: str) -> int:
+        """The tab whose content script extracts `profile_url` (popup.html?tab= targets it)."""
+        tab_id = self.worker.evaluate(
+            """async (url) => {
+                for (const tab of await chrome.tabs.query({})) {
+                    try {
+                        const r = await chrome.tabs.sendMessage(tab.id, {type: "thrice:extract"});
+                        if (r && r.profile && r.profile.url === url) return tab.id;
+                    } catch (e) {}
+                }
+                return null;
+            }""",
+            profile_url,
+        )
+        assert tab_id is not None, f"no tab shows {profile_url}"
+        return tab_id
+
+    def badge(self) -> str:
+        return self.worker.evaluate("chrome.action.getBadgeText({})")
+
+
+def _route_handler(server_url: str) -> Callable[[Any], None]:
+    def handle(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(server_url):
+            route.continue_()
+            return
+        page_url = url.split("?", 1)[0].split("#", 1)[0]
+        name = PAGES.get(page_url)
+        if name is not None:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                          body=(FIXTURES / name).read_bytes())
+        elif re.match(r"https://(%s)/" % "|".join(map(re.escape, SITE_HOSTS)), url):
+            route.fulfill(status=404, content_type="text/html", body=b"<html><body>404</body></html>")
+        else:
+            route.abort()
+
+    return handle
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    if not _chromium_available():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    ext = str(EXTENSION)
+    profile_dir = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile_dir),
+            executable_path=CHROMIUM,
+            headless=True,
+            viewport={"width": 1200, "height": 800},
+            args=[
+                "--no-sandbox",
+                f"--disable-extensions-except={ext}",
+                f"--load-extension={ext}",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            worker = (context.service_workers[0] if context.service_workers
+                      else context.wait_for_event("serviceworker", timeout=15_000))
+            extension_id = worker.url.split("/")[2]
+            handler = _route_handler(live_server.url)
+            context.route("https://www.linkedin.com/in/**", handler)
+            context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), handler)
+            yield Browser(context=context, extension_id=extension_id, server_url=live_server.url)
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def api_user(live_server: Any) -> Any:
+    """A fresh user on the live server (ApiUser: .token, .get/.post for assertions)."""
+    return live_server.new_user()
+
+
+@pytest.fixture
+def configured(browser: Browser, api_user: Any) -> Iterator[Browser]:
+    """The extension pointed at the live server with `api_user`'s token."""
+    before = set(browser.context.pages)
+    options = browser.configure(api_user.token)
+    options.close()
+    yield browser
+    for page in browser.context.pages:
+        if page not in before:
+            page.close()
