@@ -81,9 +81,18 @@ def strict_int(**kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """Only JSON true/false: accepting "yes" or 1 hides client bugs."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        # A set lookup can't tell 1 from True (equal and same hash), so check the type.
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def strict_bool(**kwargs: Any) -> fields.Boolean:
-    # JSON has real booleans; accepting "yes" or 1 hides client bugs.
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    return StrictBoolean(**kwargs)
 
 
 class UtcDateTimeOut(fields.DateTime):

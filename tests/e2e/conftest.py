@@ -39,6 +39,7 @@ PAGES: dict[str, str] = {
     "https://github.com/octodev/kube-tools": "github-repo.html",
 }
 SITE_HOSTS = ("www.linkedin.com", "x.com", "www.instagram.com", "www.facebook.com", "github.com")
+SITE_URL = re.compile(r"https://(" + "|".join(map(re.escape, SITE_HOSTS)) + ")/")
 
 
 def _chromium_available() -> bool:
@@ -106,8 +107,8 @@ def _route_handler(server_url: str) -> Callable[[Any], None]:
         if name is not None:
             route.fulfill(status=200, content_type="text/html; charset=utf-8",
                           body=(FIXTURES / name).read_bytes())
-        elif re.match(r"https://(%s)/" % "|".join(map(re.escape, SITE_HOSTS)), url):
-            route.fulfill(status=404, content_type="text/html", body=b"<html><body>404</body></html>")
+        elif re.match(SITE_URL, url):
+            route.fulfill(status=404, content_type="text/html", body=b"<html>404</html>")
         else:
             route.abort()
 

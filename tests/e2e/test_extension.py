@@ -62,7 +62,9 @@ def test_options_test_connection_reports_the_user(configured: Any, api_user: Any
     expect(page.locator("#status")).to_have_text(f"Connected as {api_user.email}")
 
 
-def test_options_explain_a_refused_token_and_an_unreachable_server(browser: Any, api_user: Any) -> None:
+def test_options_explain_a_refused_token_and_an_unreachable_server(
+    browser: Any, api_user: Any
+) -> None:
     page = browser.context.new_page()
     page.goto(browser.url("options/options.html"))
     page.wait_for_selector("body[data-ready=true]")
@@ -86,12 +88,15 @@ def test_options_explain_a_refused_token_and_an_unreachable_server(browser: Any,
 # ---- the Save to Thrice button ------------------------------------------------------------
 
 
-def test_save_button_saves_a_linkedin_profile_then_says_already_saved(configured: Any, api_user: Any) -> None:
+def test_save_button_saves_a_linkedin_profile_then_says_already_saved(
+    configured: Any, api_user: Any
+) -> None:
     page = open_page(configured, "https://www.linkedin.com/in/jane-doe-1a2b3c/")
     button = page.locator("#thrice-save")  # inside the open shadow root
     expect(button).to_have_text("Save to Thrice")
     host_is_shadow = page.evaluate(
-        "document.getElementById('thrice-save-host').shadowRoot.getElementById('thrice-save') !== null"
+        "document.getElementById('thrice-save-host')"
+        ".shadowRoot.getElementById('thrice-save') !== null"
     )
     assert host_is_shadow
     assert page.evaluate("document.getElementById('thrice-save')") is None  # not in the light DOM
@@ -127,7 +132,9 @@ def test_save_button_saves_a_linkedin_profile_then_says_already_saved(configured
         ("https://github.com/octodev", "Lena Fischer", "https://github.com/octodev"),
     ],
 )
-def test_save_button_on_each_network(configured: Any, api_user: Any, url: str, name: str, canonical: str) -> None:
+def test_save_button_on_each_network(
+    configured: Any, api_user: Any, url: str, name: str, canonical: str
+) -> None:
     page = open_page(configured, url)
     page.locator("#thrice-save").click()
     expect(page.locator("#thrice-save")).to_have_text("Saved")
@@ -216,7 +223,9 @@ def test_popup_card_saves_and_quick_logs(configured: Any, api_user: Any) -> None
     assert by_type["promise_made"]["promise"]["kind"] == "by_date"
     assert by_type["promise_made"]["promise"]["date"] == promised
     expect(popup.locator("#card-last-touch")).not_to_have_text("Last touch: never")
-    expect(popup.locator("#card-warmth")).to_have_text(re.compile(r"Warmth \d+ · (cold|cool|warm|hot)"))
+    expect(popup.locator("#card-warmth")).to_have_text(
+        re.compile(r"Warmth \d+ · (cold|cool|warm|hot)")
+    )
 
     # A reopened popup finds the saved person by lookup.
     popup2 = open_popup(configured, configured.tab_id_of("https://x.com/samrivera_eng"))

@@ -94,7 +94,8 @@ def _seed(app, contacts: int, per_contact: int) -> int:
         session.execute(Interaction.__table__.insert(), [
             {"user_id": u.id, "contact_id": cid, "type": t, "occurred_at": NOW - timedelta(days=d),
              "final": False, "created_at": NOW, "updated_at": NOW}
-            for cid in ids for d, t in zip(range(per_contact), ["email_sent", "reply_received"] * 50)
+            for cid in ids
+            for d, t in zip(range(per_contact), ["email_sent", "reply_received"] * 50, strict=False)
         ])
         session.commit()
         session.remove()
