@@ -59,7 +59,7 @@ def write_connections(path: Path, rows: int, seed: int) -> None:
         for i in range(rows):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             slug = f"{first}-{last}-{seed}-{i:06d}".lower().replace("é", "%C3%A9")
-            email = f"{first}.{last}.{i}@example.com".lower() if i % 4 == 0 else ""
+            email = f"{first}.{last}.{seed}.{i}@example.com".lower() if i % 4 == 0 else ""
             day = start + timedelta(days=rng.randrange(3900))
             when = day.strftime("%d %b %Y") if i % 2 else f"{day.day}-{day:%b-%y}"
             out.write(f'{first},{last},https://www.linkedin.com/in/{slug},{email},'

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.auth import current_user
+from server.api.blueprint import Blueprint
 from server.extensions import db
 from server.models import User
 from server.schemas.user import MeOut, MePatch

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from server.api.blueprint import Blueprint
 
 blp = Blueprint("nudges", __name__, url_prefix="/api/v1", description="Follow-up nudges")

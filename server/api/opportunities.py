@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.auth import current_user
+from server.api.blueprint import Blueprint
 from server.extensions import db
 from server.schemas.common import page_of
 from server.schemas.opportunity import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.api.auth import current_user
+from server.api.blueprint import Blueprint
 from server.api.errors import not_found
 from server.extensions import db
 from server.models import ApiToken

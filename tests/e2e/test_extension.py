@@ -33,6 +33,7 @@ def open_page(browser: Any, url: str) -> Any:
 def screenshot(page: Any) -> None:
     """docs/popup.png at the popup's real size (the content's height, not the viewport's)."""
     DOCS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 100})  # so scrollHeight is the content's
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": 390, "height": max(200, height)})
     page.screenshot(path=str(DOCS / "popup.png"))
