@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flask import Flask
 from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
@@ -36,7 +37,7 @@ TYPES = ["email_sent", "reply_received", "message_sent", "message_received", "ca
          "social_like", "meeting", "interview", "promise_made", "note"]
 
 
-def seed(app, contacts: int, interactions: int) -> None:
+def seed(app: Flask, contacts: int, interactions: int) -> None:
     rng = random.Random(7)
     now = datetime.now(UTC)
     with app.app_context():
@@ -105,7 +106,8 @@ def main() -> None:
     print(f"redis+1 worker: {n_redis:,} contacts in {redis_s:.1f}s = {redis_rate:,.0f} contacts/s "
           f"(worker start-up included)")
     ratio = redis_rate / inline_rate
-    print(f"ratio redis/in-process = {ratio:.2f} (goal >= 0.5) -> {'OK' if ratio >= 0.5 else 'MISS'}")
+    verdict = "OK" if ratio >= 0.5 else "MISS"
+    print(f"ratio redis/in-process = {ratio:.2f} (goal >= 0.5) -> {verdict}")
     conn.flushdb()
 
 
