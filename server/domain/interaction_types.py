@@ -56,7 +56,9 @@ SOURCES: Final[tuple[str, ...]] = ("extension", "import", "api")
 OPPORTUNITY_STATUSES: Final[tuple[str, ...]] = (
     "targeting", "applied", "interviewing", "offer", "closed_won", "closed_lost", "on_hold",
 )
-ACTIVE_STATUSES: Final[frozenset[str]] = frozenset({"targeting", "applied", "interviewing", "offer"})
+ACTIVE_STATUSES: Final[frozenset[str]] = frozenset(
+    {"targeting", "applied", "interviewing", "offer"}
+)
 CLOSED_STATUSES: Final[frozenset[str]] = frozenset({"closed_won", "closed_lost"})
 PROMISE_KINDS: Final[tuple[str, ...]] = ("call_at", "by_date", "wait_days")
 

@@ -25,6 +25,8 @@ class User(Base):
     nudges_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # Read-only capability for the iCalendar feed; shown in GET /me, so it cannot be hashed.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # When the weekly pipeline digest (R11) was last evaluated, so the sweep does it once.
+    pipeline_checked_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

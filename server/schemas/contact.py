@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 from server.domain.interaction_types import INTERACTION_TYPES, NETWORKS, ROLES, SOURCES
 from server.schemas.common import PageQuery
 from server.schemas.fields import (
+    MAX_ID,
     EmailAddress,
     HttpUrl,
     Str,
@@ -174,7 +175,7 @@ class MergeIn(Schema):
     """The contacts to fold into the path's contact (which survives)."""
 
     other_ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
         required=True,
         validate=validate.Length(min=1, max=50),
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 from marshmallow import ValidationError, fields, validate
 
+MAX_ID = 2**31 - 1  # ids are 32-bit; a larger one would overflow the query, not just miss
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
 
@@ -72,9 +73,27 @@ class HttpUrl(fields.String):
         return text
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An instant in [1900, 3000) UTC: the ends of the calendar overflow date arithmetic."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            instant = parsed.astimezone(UTC)
+        except OverflowError:
+            instant = None
+        if instant is None or not EARLIEST <= instant <= LATEST:
+            raise ValidationError("Must be between 1900-01-01 and 2999-12-31 (UTC).")
+        return instant
+
+
 def utc_datetime(**kwargs: Any) -> fields.AwareDateTime:
     """ISO-8601 instants; a time without an offset is read as UTC."""
-    return fields.AwareDateTime(format="iso", default_timezone=UTC, **kwargs)
+    return UtcDateTime(format="iso", default_timezone=UTC, **kwargs)
 
 
 def strict_int(**kwargs: Any) -> fields.Integer:

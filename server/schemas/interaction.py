@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from server.domain.interaction_types import INTERACTION_TYPES, NETWORKS, PROMISE_KINDS
 from server.schemas.common import PageQuery
 from server.schemas.fields import (
+    MAX_ID,
     Str,
     UtcDateTimeOut,
     strict_bool,
@@ -38,7 +39,7 @@ class InteractionIn(Schema):
     type = fields.String(required=True, validate=validate.OneOf(INTERACTION_TYPES))
     occurred_at = utc_datetime()
     ends_at = utc_datetime(allow_none=True)
-    opportunity_id = strict_int(allow_none=True, validate=validate.Range(min=1))
+    opportunity_id = strict_int(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     notes = Str(10_000, allow_none=True)
     network = fields.String(allow_none=True, validate=validate.OneOf(NETWORKS))
     final = strict_bool()

@@ -6,11 +6,11 @@ from marshmallow import Schema, fields, validate
 
 from server.domain.interaction_types import OPPORTUNITY_STATUSES, ROLES
 from server.schemas.common import PageQuery
-from server.schemas.fields import HttpUrl, Str, UtcDateTimeOut, strict_int
+from server.schemas.fields import MAX_ID, HttpUrl, Str, UtcDateTimeOut, strict_int
 
 
 class LinkIn(Schema):
-    contact_id = strict_int(required=True, validate=validate.Range(min=1))
+    contact_id = strict_int(required=True, validate=validate.Range(min=1, max=MAX_ID))
     role = fields.String(allow_none=True, validate=validate.OneOf(ROLES))
 
 

@@ -47,6 +47,12 @@ def _apply(interaction: Interaction, data: dict[str, Any]) -> None:
     interaction.final = bool(interaction.final) and interaction.type == "no_received"
 
 
+def _check_times(interaction: Interaction) -> None:
+    # occurred_at may be defaulted (now) or kept from before, so the schema can't check this.
+    if interaction.ends_at is not None and interaction.ends_at < interaction.occurred_at:
+        raise field_error("ends_at", "Must not be before occurred_at.")
+
+
 def refresh_last_touch(session: Session, contact: Contact) -> None:
     contact.last_touch_at = session.scalar(
         select(func.max(Interaction.occurred_at)).where(
@@ -69,6 +75,7 @@ def log_interaction(
     interaction = Interaction(user_id=user.id, contact_id=contact.id, occurred_at=now,
                               created_at=now, updated_at=now)
     _apply(interaction, data)
+    _check_times(interaction)
     if interaction.external_id:
         existing = session.scalar(select(Interaction).where(
             Interaction.contact_id == contact.id,
@@ -94,17 +101,18 @@ def update_interaction(
 ) -> Interaction:
     _check_opportunity(session, user, data.get("opportunity_id"))
     _apply(interaction, data)
-    if interaction.ends_at is not None and interaction.ends_at < interaction.occurred_at:
-        raise field_error("ends_at", "Must not be before occurred_at.")
+    _check_times(interaction)
     interaction.updated_at = utcnow()
-    contact = session.get(Contact, interaction.contact_id)
-    assert contact is not None
-    _mark(contact)
+    # Flush before anything else queries: an autoflush would raise the conflict outside the try.
     try:
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise ApiError(409, "An interaction with this external_id is already logged.") from exc
+        raise ApiError(409, "An interaction with this external_id is already logged.",
+                       {"json": {"external_id": ["Already logged for this contact."]}}) from exc
+    contact = session.get(Contact, interaction.contact_id)
+    assert contact is not None
+    _mark(contact)
     refresh_last_touch(session, contact)
     session.commit()
     note_touched(user.id, [contact.id])

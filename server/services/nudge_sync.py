@@ -1,22 +1,134 @@
-"""Database adapter of the nudge engine (§5): feeds the pure rules, applies their plan."""
+"""Database adapter of the nudge engine (§5): feed the pure rules, apply their plan.
+
+``sync_contacts`` runs after every change to a contact's history (inside the processing job);
+``sweep_user`` runs every minute for the time-driven transitions. Both are idempotent: the
+engine's plan for unchanged inputs is empty, and keys are unique per user.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.models import User
+from server.domain.nudges.engine import Plan, reconcile
+from server.models import Nudge, Opportunity, User
+from server.services.nudge_context import Scope
+
+PIPELINE_RULE = "R11"
+ATTEMPTS = 3
 
 
 def sync_contacts(
-    session: Session, user: User, contact_ids: Sequence[int], now: datetime
+    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime
+) -> Plan:
+    """Reconcile the nudges of these contacts (None: all of the user's, digest included)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return _sync_once(session, user, contact_ids, now)
+        except IntegrityError:
+            # A concurrent job created one of our keys first; re-read and reconcile again.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _sync_once(
+    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime
+) -> Plan:
+    # Warmth was just stored with a Core UPDATE: don't evaluate stale ORM objects.
+    session.expire_all()
+    scope = Scope(session, user, contact_ids)
+    existing = scope.existing
+    if not scope.full:
+        # The weekly digest is about every contact: only a full evaluation may touch it.
+        existing = [n for n in existing if n.contact_id is not None]
+    plan = reconcile(scope.user, scope.contacts, scope.interactions, scope.opportunities,
+                     existing, now)
+    if not scope.full:
+        plan = replace(plan, create=tuple(c for c in plan.create
+                                          if c.spec.rule != PIPELINE_RULE))
+    apply_plan(session, user.id, scope.rows, plan, now)
+    return plan
+
+
+def apply_plan(
+    session: Session, user_id: int, rows: dict[str, Nudge], plan: Plan, now: datetime
 ) -> None:
-    """Re-evaluate the nudges of these contacts (filled in with the nudge engine)."""
-    return None
+    for c in plan.create:
+        s = c.spec
+        row = Nudge(
+            user_id=user_id, key=s.key, rule=s.rule, step=s.step, anchor=s.anchor,
+            contact_id=s.contact_id, opportunity_id=s.opportunity_id, priority=s.priority,
+            due_at=s.due_at, notify_at=s.notify_at, expires_at=s.expires_at, state=c.state,
+            visible=c.visible, visible_since=now if c.visible else None, message=s.message,
+            reason=s.reason, channel=s.channel, created_at=now, updated_at=now,
+        )
+        session.add(row)
+        rows[s.key] = row
+    for state, items in (("completed", plan.complete), ("cancelled", plan.cancel),
+                         ("superseded", plan.supersede), ("expired", plan.expire)):
+        for x in items:
+            row = rows[x.key]
+            row.state = state
+            row.closed_at = x.at
+            row.visible = False
+            row.closed_reason = (f"superseded by {x.by_key}" if state == "superseded"
+                                 else x.reason)
+            if state == "completed":
+                row.completed_by_interaction_id = x.interaction_id
+            row.updated_at = now
+    for u in plan.update:
+        row = rows[u.key]
+        for name, value in u.changes.items():
+            setattr(row, name, value)
+        row.updated_at = now
+    for key, visible in plan.visibility:
+        row = rows[key]
+        row.visible = visible
+        if visible:
+            row.visible_since = now
+        row.updated_at = now
+    session.flush()
 
 
 def sweep_user(session: Session, user: User, now: datetime) -> None:
-    """Time-driven transitions for one user: due, expiry, keep-warm, pipeline digest."""
-    return None
+    """Time-driven work: persist due states, then re-check what became due or expired, and
+    the Monday pipeline digest."""
+    session.execute(
+        update(Nudge).where(
+            Nudge.user_id == user.id,
+            or_(and_(Nudge.state == "scheduled", Nudge.due_at <= now),
+                and_(Nudge.state == "snoozed", Nudge.snoozed_until <= now)))
+        .values(state="due", updated_at=now)
+    )
+    contact_ids = set(session.scalars(
+        select(Nudge.contact_id).where(
+            Nudge.user_id == user.id, Nudge.contact_id.is_not(None),
+            Nudge.state.in_(("scheduled", "due", "snoozed")),
+            or_(Nudge.expires_at <= now,
+                and_(Nudge.state == "due", Nudge.updated_at >= now - timedelta(minutes=2))))))
+    if _digest_due(session, user, now):
+        sync_contacts(session, user, None, now)
+        user.pipeline_checked_at = now
+    elif contact_ids:
+        sync_contacts(session, user, sorted(contact_ids), now)
+
+
+def _digest_due(session: Session, user: User, now: datetime) -> bool:
+    local = now.astimezone(ZoneInfo(user.timezone or "UTC"))
+    if local.isoweekday() != 1 or local.hour < 9:
+        return False
+    has_opportunity = session.scalar(
+        select(Opportunity.id).where(Opportunity.user_id == user.id).limit(1))
+    if has_opportunity is None:
+        return False
+    monday_nine = local.replace(hour=9, minute=0, second=0, microsecond=0)
+    checked = user.pipeline_checked_at
+    return checked is None or checked < monday_nine

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 20:58:43.607578
+Create Date: 2026-11-25 21:06:23.129476
 """
 
 from alembic import op
@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('weekend', sa.JSON(), nullable=False),
     sa.Column('nudges_paused', sa.Boolean(), nullable=False),
     sa.Column('feed_token', sa.String(length=64), nullable=True),
+    sa.Column('pipeline_checked_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),

@@ -1,0 +1,208 @@
+"""Nudge reads and user actions (complete, snooze, dismiss) and the iCalendar feed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.api.errors import ApiError, not_found
+from server.domain.nudges import lifecycle
+from server.domain.nudges.lifecycle import LifecycleError, Transition
+from server.jobs.dispatch import note_touched
+from server.models import Contact, Nudge, Opportunity, User, utcnow
+from server.services.nudge_context import nudge_ctx, user_ctx
+from server.services.nudge_views import nudge_view
+from server.services.pagination import decode_cursor, encode_cursor
+
+LIVE = ("scheduled", "due", "snoozed")
+OVERDUE_AFTER = timedelta(hours=24)
+EFFECTIVE_DUE = case((Nudge.state == "snoozed", Nudge.snoozed_until), else_=Nudge.due_at)
+
+
+def _is_due(now: datetime):  # noqa: ANN202 - a SQL boolean expression
+    return or_(Nudge.state == "due",
+               and_(Nudge.state == "scheduled", Nudge.due_at <= now),
+               and_(Nudge.state == "snoozed", Nudge.snoozed_until <= now))
+
+
+def _state_filter(state: str, now: datetime):  # noqa: ANN202
+    if state == "due":
+        return and_(_is_due(now), Nudge.visible.is_(True))
+    if state == "scheduled":
+        return and_(Nudge.state == "scheduled", Nudge.due_at > now)
+    if state == "snoozed":
+        return and_(Nudge.state == "snoozed", Nudge.snoozed_until > now)
+    return Nudge.state == state
+
+
+def views(session: Session, rows: list[Nudge], now: datetime) -> list[dict[str, Any]]:
+    ids = {n.contact_id for n in rows if n.contact_id is not None}
+    names: dict[int, str] = {}
+    emails: dict[int, str | None] = {}
+    if ids:
+        for cid, name, mails in session.execute(
+                select(Contact.id, Contact.name, Contact.emails).where(Contact.id.in_(ids))):
+            names[cid] = name
+            emails[cid] = (mails or [None])[0]
+    return [nudge_view(n, names, emails, lifecycle.effective_state(nudge_ctx(n), now))
+            for n in rows]
+
+
+def list_nudges(
+    session: Session, user: User, args: dict[str, Any]
+) -> tuple[list[dict[str, Any]], str | None]:
+    now = utcnow()
+    stmt = (select(Nudge).outerjoin(Contact, Contact.id == Nudge.contact_id)
+            .where(Nudge.user_id == user.id))
+    if args["state"] != "all":
+        stmt = stmt.where(_state_filter(args["state"], now))
+    for name in ("contact_id", "opportunity_id", "rule"):
+        if args.get(name) is not None:
+            stmt = stmt.where(getattr(Nudge, name) == args[name])
+    offset = 0
+    if args.get("cursor"):
+        offset = decode_cursor(args["cursor"], 1)[0]
+        if offset < 0:
+            raise ApiError(422, "The request has invalid fields.",
+                           {"query": {"cursor": ["Not a cursor from this API."]}})
+    limit = args.get("limit", 50)
+    rows = list(session.scalars(
+        stmt.order_by(Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(),
+                      Nudge.id)
+        .offset(offset).limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([offset + limit])
+    return views(session, rows, now), next_cursor
+
+
+def summary(session: Session, user: User) -> dict[str, Any]:
+    now = utcnow()
+    visible_due = and_(Nudge.user_id == user.id, Nudge.visible.is_(True), _is_due(now))
+    due = session.scalar(select(func.count()).select_from(Nudge).where(visible_due)) or 0
+    overdue = session.scalar(select(func.count()).select_from(Nudge).where(
+        visible_due, now - OVERDUE_AFTER > EFFECTIVE_DUE)) or 0
+    next_due = session.scalar(select(func.min(EFFECTIVE_DUE)).where(
+        Nudge.user_id == user.id, Nudge.state.in_(LIVE), now < EFFECTIVE_DUE))
+    return {"due": int(due), "overdue": int(overdue), "next_due_at": next_due}
+
+
+def get_nudge(session: Session, user: User, nudge_id: int) -> Nudge:
+    row = session.get(Nudge, nudge_id)
+    if row is None or row.user_id != user.id:
+        raise not_found("Nudge")
+    return row
+
+
+def _apply(session: Session, user: User, row: Nudge, t: Transition, now: datetime) -> None:
+    row.state = t.state
+    for name in ("closed_at", "closed_reason", "completed_by_interaction_id", "snoozed_until",
+                 "snooze_count", "notify_at", "expires_at", "visible"):
+        value = getattr(t, name)
+        if value is not None:
+            setattr(row, name, value)
+    row.updated_at = now
+    for effect in t.effects:
+        if effect.kind == "close_opportunity" and effect.opportunity_id is not None:
+            opp = session.get(Opportunity, effect.opportunity_id)
+            if opp is not None and opp.user_id == user.id and opp.status != effect.status:
+                opp.status = effect.status or "closed_lost"
+                opp.status_changed_at = opp.updated_at = now
+                note_touched(user.id, [link.contact_id for link in opp.links])
+        elif effect.kind == "set_do_not_contact" and effect.contact_id is not None:
+            contact = session.get(Contact, effect.contact_id)
+            if contact is not None and contact.user_id == user.id:
+                contact.do_not_contact = True
+                contact.updated_at = now
+        elif effect.kind == "cancel_contact_nudges" and effect.contact_id is not None:
+            session.execute(update(Nudge).where(
+                Nudge.user_id == user.id, Nudge.contact_id == effect.contact_id,
+                Nudge.state.in_(LIVE), Nudge.id != row.id,
+            ).values(state="cancelled", visible=False, closed_at=now,
+                     closed_reason=effect.reason or "do_not_contact", updated_at=now))
+    if row.contact_id is not None:
+        # Chained steps hang off this one; the re-check runs after the commit.
+        contact = session.get(Contact, row.contact_id)
+        if contact is not None:
+            contact.dirty_at = now
+        note_touched(user.id, [row.contact_id])
+
+
+def act(session: Session, user: User, row: Nudge, action: str, data: dict[str, Any],
+        interaction_id: int | None = None) -> Nudge:
+    now = utcnow()
+    ctx = nudge_ctx(row)
+    try:
+        if action == "complete":
+            t = lifecycle.complete(ctx, now, interaction_id)
+        elif action == "snooze":
+            t = lifecycle.snooze(ctx, now, user_ctx(user), preset=data.get("preset"),
+                                 until=data.get("until"))
+        else:
+            t = lifecycle.dismiss(ctx, now, data["reason"])
+    except LifecycleError as exc:
+        raise ApiError(409, str(exc)) from exc
+    _apply(session, user, row, t, now)
+    session.commit()
+    return row
+
+
+def feed_user(session: Session, feed: str) -> User:
+    user = session.scalar(select(User).where(User.feed_token == feed)) if feed else None
+    if user is None:
+        raise ApiError(403, "Unknown calendar feed token; copy calendar_url from GET /me again.")
+    return user
+
+
+def _ics_text(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines longer than 75 octets continue on lines starting with a space."""
+    out, current = [], ""
+    for ch in line:
+        if len((current + ch).encode()) > 75:
+            out.append(current)
+            current = " " + ch
+        else:
+            current += ch
+    out.append(current)
+    return out
+
+
+def _stamp(value: datetime) -> str:
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_feed(session: Session, user: User, host: str) -> str:
+    now = utcnow()
+    rows = list(session.scalars(select(Nudge).where(
+        Nudge.user_id == user.id, Nudge.visible.is_(True), Nudge.state.in_(LIVE))
+        .order_by(EFFECTIVE_DUE)))
+    names = dict(session.execute(select(Contact.id, Contact.name).where(
+        Contact.id.in_({n.contact_id for n in rows if n.contact_id is not None}))).all()) \
+        if rows else {}
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Thrice//Follow-up nudges//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Thrice follow-ups"]
+    for n in rows:
+        start = n.snoozed_until if n.state == "snoozed" and n.snoozed_until else n.due_at
+        who = names.get(n.contact_id, "") if n.contact_id else "pipeline"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:nudge-{n.id}@{host}",
+            f"DTSTAMP:{_stamp(now)}",
+            f"DTSTART:{_stamp(start)}",
+            f"DTEND:{_stamp(start + timedelta(minutes=15))}",
+            f"SUMMARY:{_ics_text(f'{n.priority} follow up: {who}'.strip())}",
+            f"DESCRIPTION:{_ics_text(n.reason + chr(10) + chr(10) + n.message)}",
+            f"CATEGORIES:{n.rule}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"
