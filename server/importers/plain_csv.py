@@ -60,6 +60,11 @@ def is_plain_header(names: list[str]) -> bool:
     return bool({"name", "first_name", "last_name"} & set(single) or multi["emails"])
 
 
+def _values(cells: list[str], columns: list[int], separator: str) -> list[str]:
+    """Every value of the columns feeding one list field, cells split on `separator`."""
+    return [v for i in columns if i < len(cells) for v in split_multi(cells[i], separator)]
+
+
 def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
     stream = iter(lines)
     first = next(stream, "")
@@ -71,18 +76,14 @@ def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
             yield ImportRow(record.line, None, record.error)
             continue
         cells = Cells(single, record.cells)
-
-        def column(key: str, cells_: list[str] = record.cells) -> list[str]:
-            return [cells_[i] for i in multi[key] if i < len(cells_)]
-
         yield ContactFields(
             SOURCE, name=cells.get("name"), first_name=cells.get("first_name"),
             last_name=cells.get("last_name"), company=cells.get("company"),
             title=cells.get("title"), headline=cells.get("headline"),
             location=cells.get("location"), notes=cells.get("notes"),
             avatar_url=cells.get("avatar_url"), role=cells.get("role"),
-            emails=[e for c in column("emails") for e in split_multi(c, r"\s*(?::::|[;,\s])\s*")],
-            phones=[p for c in column("phones") for p in split_multi(c, r"\s*(?::::|;)\s*")],
-            urls=[u for c in column("urls") for u in split_multi(c, r"\s*(?::::|[;\s])\s*")],
+            emails=_values(record.cells, multi["emails"], r"\s*(?::::|[;,\s])\s*"),
+            phones=_values(record.cells, multi["phones"], r"\s*(?::::|;)\s*"),
+            urls=_values(record.cells, multi["urls"], r"\s*(?::::|[;\s])\s*"),
             tags=split_multi(cells.get("tags"), r"\s*(?::::|[,;|])\s*"),
         ).row(record.line)

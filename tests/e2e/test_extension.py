@@ -246,12 +246,14 @@ def _due_promise(user: Any, name: str, email: str | None = None) -> int:
     if email:
         body["emails"] = [email]
     contact = user.post("/contacts", json=body).get_json()
-    past = (datetime.now(UTC) - timedelta(days=12)).date()
+    # "You'll hear by <two days ago>": R2 fell due yesterday at 10:00 and has not expired
+    # (P1 lives 3 working days; the test user has no weekend, so this holds on any weekday).
+    past = (datetime.now(UTC) - timedelta(days=2)).date()
     res = user.post(
         f"/contacts/{contact['id']}/interactions",
         json={
             "type": "promise_made",
-            "occurred_at": (datetime.now(UTC) - timedelta(days=20)).isoformat(),
+            "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
             "promise": {"kind": "by_date", "date": past.isoformat()},
         },
     )
@@ -262,6 +264,7 @@ def _due_promise(user: Any, name: str, email: str | None = None) -> int:
 def test_popup_lists_due_nudges_and_acts_on_them(configured: Any, api_user: Any) -> None:
     if api_user.get("/nudges?state=due").status_code == 404:
         pytest.skip("GET /api/v1/nudges answers 404: the nudge endpoints are not on the server yet")
+    assert api_user.patch("/me", json={"weekend": []}).status_code == 200
     ids = [
         _due_promise(api_user, "Ada Ortiz", "ada@example.com"),
         _due_promise(api_user, "Ben Okafor"),

@@ -1,4 +1,8 @@
+import pytest
+from email_validator import EmailNotValidError, validate_email
+
 from server.importers.dates import parse_date, parse_timestamp
+from server.importers.linkedin import parse_connections
 from server.importers.records import ContactFields, clean_emails, first_name_of, import_key
 
 
@@ -54,3 +58,33 @@ def test_timestamps_are_utc():
     assert parse_timestamp("3/1/24 12:05 AM").isoformat() == "2024-03-01T00:05:00+00:00"
     assert parse_timestamp("07/22/2026 04:02").isoformat() == "2026-07-22T04:02:00+00:00"
     assert parse_timestamp("nope") is None
+
+
+@pytest.mark.parametrize("address", [
+    "a@example.com", "-a@x.io", "a.b+c@sub.example.co", "a..b@x.com", ".a@x.com", "a@-x.com",
+    "a@x-.com", "a@x.test", "a@x.local", "a@localhost", "a@x.c", "a@x.123", "é@x.com",
+    "a@x..com", "a" * 65 + "@x.com", "a@" + "b" * 64 + ".com", "a\"b@x.com", "a@x_y.com",
+])
+def test_fast_email_path_never_accepts_what_email_validator_rejects(address):
+    try:
+        expected = [validate_email(address, check_deliverability=False).normalized.lower()]
+    except EmailNotValidError:
+        expected = []
+    emails, _ = clean_emails([address])
+    assert emails == expected
+
+
+def test_parsers_stream_instead_of_reading_everything():
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+    def endless():
+        yield header
+        n = 0
+        while True:
+            n += 1
+            if n > 50:
+                raise AssertionError("read far past the rows that were asked for")
+            yield f"A{n},B,,,,,01 Jan 2026\n"
+
+    rows = parse_connections(endless())
+    assert [next(rows).line for _ in range(3)] == [2, 3, 4]

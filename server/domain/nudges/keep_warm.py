@@ -9,7 +9,8 @@ nudge becomes live for the contact. Without any meaningful touch there is no R9.
 
 R10: a contact on an active opportunity or starred whose warmth fell from ≥ 40
 (``previous_warmth``) to < 40 (``warmth``), unless its R9 is due within 7 days: due at once
-(the creation instant), P3, rooted on the user-local date of detection. Completed by the next
+(the creation instant), P3, rooted on the contact's last interaction (one R10 per quiet
+spell, however often warmth is recomputed). Completed by the next
 meaningful outbound/two-way touch; cancelled if warmth is back at ≥ 40 or the contact is no
 longer on an active opportunity nor starred.
 """
@@ -128,14 +129,22 @@ def _cooling(hist: History, cid: int, r9: Verdict | None) -> list[Verdict]:
                       if i.occurred_at >= created and i.type not in INBOUND
                       and WEIGHTS.get(i.type, 0.0) >= MEANINGFUL), None)
         out.append(hist.resolve(spec_from_existing(hist, n), touch, stop))
-    if live or not eligible:
+    if any(v.is_live for v in out) or not eligible:
         return out
     prev, cur = contact.previous_warmth, contact.warmth
     if prev is None or cur is None or not (prev >= WARM > cur):
         return out
     if r9 is not None and r9.is_live and r9.spec.due_at <= hist.now + R10_LEAD:
         return out
-    root = f"d{bt.local_date(hist.now, user.tz).isoformat()}"
+    # Warmth only falls by decay, so a crossing belongs to the quiet spell after the last
+    # touch: rooting on that touch fires once per spell however often warmth is recomputed.
+    last = next(i for i in reversed(hist.by_contact[cid]) if i.type != "note")
+    answered = {v.consumed for v in out} | {
+        n.completed_by_interaction_id for n in hist.existing_by_rule.get("R10", [])
+        if n.contact_id == cid}
+    if last.id in answered:
+        return out  # the touch that answered the last cooling alarm is not a new spell
+    root = f"i{last.id}"
     link = next((oid for oid, _ in hist.links.get(cid, ())
                  if hist.opps[oid].status in ("targeting", "applied", "interviewing", "offer")),
                 None)
@@ -145,8 +154,7 @@ def _cooling(hist: History, cid: int, r9: Verdict | None) -> list[Verdict]:
     spec = build_spec(hist, rule="R10", step=None, contact_id=cid, opportunity_id=link,
                       priority="P3", due=hist.now, channel=reach(contact, CHANNELS),
                       message=text.message, reason=text.reason, anchor=root, root=root)
-    ex = hist.existing.get(spec.key)
-    if ex is not None:
-        return out  # this day's crossing was already handled
+    if spec.key in hist.existing:
+        return out  # this spell's crossing was already handled
     out.append(hist.resolve(spec))
     return out
