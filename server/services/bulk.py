@@ -159,7 +159,8 @@ def _apply(
             if data.get("import_key") and not contact.import_key:
                 contact.import_key = data["import_key"]
             status = "updated" if changed else "unchanged"
-            key_id = contact.id
+            # A contact created earlier in this batch has no id yet: index it by its placeholder.
+            key_id = cid
         known_emails = (
             {e.casefold() for e in contact.emails or []} if status != "created" else set()
         )

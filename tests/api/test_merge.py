@@ -54,7 +54,8 @@ def test_merge_unions_everything_and_archives_the_other(user):
     assert r.status_code == 200, r.get_json()
     m = r.get_json()
     assert m["id"] == keep["id"] and m["name"] == "Dana Keep"
-    assert {p["url"] for p in m["profiles"]} == {keep_url, fold_url}
+    assert {p["url"] for p in m["profiles"]} == {keep_url, fold_url,
+                                                   fold2["profiles"][0]["url"]}
     assert m["emails"] == ["dana@a.io", "dana@b.io"]
     assert m["tags"] == ["x", "y"] and m["company"] == "Acme"
     assert m["phones"] == ["+14155550100"]

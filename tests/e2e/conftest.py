@@ -118,6 +118,8 @@ def _route_handler(server_url: str) -> Callable[[Any], None]:
 @pytest.fixture(scope="session")
 def browser(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     if not _chromium_available():
+        if os.environ.get("THRICE_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"Chromium required but not found at {CHROMIUM} (apt-get install chromium)")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
