@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,8 @@ from server.services.contact_fields import canonical_profiles
 from server.services.contacts import _clean, merge_fields, new_contact
 
 _ITEM_SCHEMA = BulkItemIn()
-ATTEMPTS = 2
+ATTEMPTS = 3
+BULK_LOCK = 0x7468  # advisory-lock namespace for bulk imports ("th")
 
 
 class _Index:
@@ -126,6 +127,11 @@ def bulk_upsert(
 def _apply(
     session: Session, user: User, prepared: list[dict[str, Any]], dry_run: bool
 ) -> dict[str, Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        # One import at a time per user: overlapping batches would otherwise keep colliding on
+        # the same URLs. (SQLite already serialises writers with BEGIN IMMEDIATE.)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k1, :k2)"),
+                        {"k1": BULK_LOCK, "k2": user.id})
     index = _load_index(session, user.id, [p for p in prepared if p["errors"] is None])
     results: list[dict[str, Any]] = []
     touched: dict[int, Contact] = {}

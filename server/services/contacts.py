@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.api.errors import not_found
+from server.api.errors import ApiError, not_found
 from server.domain.urls import ProfileRef
 from server.jobs.dispatch import note_touched
 from server.models import Contact, ContactEmail, Profile, User, utcnow
@@ -171,6 +171,11 @@ def save_contact(
             session.add(contact)
             session.flush()
             attach_profiles(session, contact, refs)
+            if len(contact.profiles) < len(refs):
+                # A concurrent save committed one of these URLs since we looked (PostgreSQL
+                # reads each statement afresh): update its contact instead of a URL-less twin.
+                session.rollback()
+                continue
             sync_email_index(session, contact)
             session.flush()
             session.commit()
@@ -180,7 +185,7 @@ def save_contact(
             session.rollback()
             if attempt == SAVE_ATTEMPTS - 1:
                 raise
-    raise AssertionError("unreachable")
+    raise ApiError(409, "The contact changed concurrently; retry the request.")
 
 
 def patch_contact(session: Session, user: User, contact: Contact, data: dict[str, Any]) -> Contact:
