@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -30,6 +31,14 @@ def test_user_create_prints_the_bare_token_last_and_serve_answers(tmp_path: Path
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("thr_") and " " not in token and len(token) > 40
     assert (tmp_path / "thrice.sqlite3").exists()
+    db_file = tmp_path / "thrice.sqlite3"
+    # Work a crashed job left behind: the in-process schedule's catch-up must finish it.
+    with sqlite3.connect(db_file) as conn:
+        conn.execute(
+            "INSERT INTO contacts (user_id, name, emails, phones, tags, role, starred,"
+            " do_not_contact, source, archived, created_at, updated_at, dirty_at)"
+            " VALUES (1, 'Left Over', '[]', '[]', '[]', 'other', 0, 0, 'api', 0,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
 
     port = free_port()
     server = subprocess.Popen(
@@ -51,6 +60,14 @@ def test_user_create_prints_the_bare_token_last_and_serve_answers(tmp_path: Path
         with urllib.request.urlopen(req, timeout=5) as r:
             me = json.load(r)
         assert me["email"] == "new@example.com" and me["timezone"] == "Europe/Berlin"
+        for _ in range(150):
+            with sqlite3.connect(db_file) as conn:
+                row = conn.execute("SELECT dirty_at, warmth_score FROM contacts"
+                                   " WHERE name = 'Left Over'").fetchone()
+            if row[0] is None:
+                break
+            time.sleep(0.1)
+        assert row == (None, 0)
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -1,4 +1,4 @@
-"""Periodic jobs without Redis: a thread in the gunicorn master runs the same schedule.
+"""Periodic jobs without Redis: a process beside the gunicorn master runs the same schedule.
 
 With Redis, `thrice cron` drives the schedule instead; this keeps `thrice serve` alone a
 complete system on the embedded defaults.
@@ -7,6 +7,10 @@ complete system on the embedded defaults.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +25,13 @@ def _cron_due(expr: str, last: datetime | None, now: datetime) -> bool:
     return croniter(expr, base).get_next(datetime) <= now
 
 
-def run_forever(stop: threading.Event, tick: float = 5.0) -> None:
+def run_forever(stop: threading.Event, tick: float = 5.0, parent: int | None = None) -> None:
     from server.jobs.schedule import SCHEDULE
 
     last_run: dict[str, datetime] = {}
     while not stop.is_set():
+        if parent is not None and os.getppid() != parent:
+            return  # the server went away without telling us
         now = datetime.now(UTC)
         for item in SCHEDULE:
             name = item.func.__name__
@@ -45,15 +51,38 @@ def run_forever(stop: threading.Event, tick: float = 5.0) -> None:
         stop.wait(tick)
 
 
-def gunicorn_hooks() -> dict[str, Any]:
+def main(parent: int) -> None:
+    """Entry point of the schedule process (`python -m server.jobs.inline_schedule PID`)."""
     stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    run_forever(stop, parent=parent)
+
+
+def gunicorn_hooks() -> dict[str, Any]:
+    """Run the schedule in a separate process next to the gunicorn master.
+
+    Not a thread in the master: gunicorn forks its workers from the master, and a fork taken
+    while that thread held the import lock (or any other lock) deadlocks the worker. Not
+    multiprocessing either: forked workers would inherit its child bookkeeping.
+    """
+    holder: dict[str, subprocess.Popen[bytes]] = {}
 
     def when_ready(_server: Any) -> None:
-        threading.Thread(target=run_forever, args=(stop,), name="thrice-schedule",
-                         daemon=True).start()
+        holder["proc"] = subprocess.Popen(
+            [sys.executable, "-m", "server.jobs.inline_schedule", str(os.getpid())])
 
     def on_exit(_server: Any) -> None:
-        stop.set()
+        proc = holder.pop("proc", None)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     return {"when_ready": when_ready, "on_exit": on_exit}
 
+
+if __name__ == "__main__":
+    logging.basicConfig(level=os.environ.get("THRICE_LOG_LEVEL", "INFO"))
+    main(int(sys.argv[1]))

@@ -52,6 +52,15 @@ def find_by_urls(session: Session, user_id: int, urls: Sequence[str]) -> Contact
     return row
 
 
+def lock_contact(session: Session, contact_id: int) -> Contact:
+    """Re-read a contact under a row lock (PostgreSQL; SQLite writers are serialised anyway),
+    so concurrent upserts merge their lists one after the other instead of losing updates."""
+    return session.scalars(
+        select(Contact).where(Contact.id == contact_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     if "phones" in out:
@@ -156,6 +165,7 @@ def save_contact(
         try:
             existing = find_by_urls(session, user.id, urls)
             if existing is not None:
+                existing = lock_contact(session, existing.id)
                 changed = merge_fields(existing, data)
                 changed = attach_profiles(session, existing, refs) or changed
                 if changed:

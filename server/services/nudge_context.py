@@ -32,7 +32,8 @@ def user_ctx(user: User) -> UserCtx:
     return UserCtx(
         id=user.id,
         tz=user.timezone or "UTC",
-        weekend=frozenset(user.weekend or [6, 7]),
+        # An empty list is a real setting (every day a working day), not "unset".
+        weekend=frozenset(user.weekend if user.weekend is not None else (6, 7)),
         wake_start=time.fromisoformat(user.wake_start),
         wake_end=time.fromisoformat(user.wake_end),
         preferred_time=time.fromisoformat(user.preferred_time),
@@ -96,6 +97,10 @@ class Scope:
             wanted = set(contact_ids)  # type: ignore[arg-type]
             opp_ids = set(session.scalars(select(OpportunityContact.opportunity_id).where(
                 OpportunityContact.contact_id.in_(wanted))))
+            # An interaction may name an opportunity the contact is not linked to (a "no" from
+            # someone who was never added to it): its rules need that opportunity too.
+            opp_ids |= set(session.scalars(select(Interaction.opportunity_id).where(
+                Interaction.contact_id.in_(wanted), Interaction.opportunity_id.is_not(None))))
             opps = list(session.scalars(select(Opportunity).where(
                 Opportunity.user_id == uid, Opportunity.id.in_(opp_ids)))) if opp_ids else []
             # Colleagues on the same opportunity matter (R4's "any contact on it", R6's manager).

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from server.domain import business_time as bt
 from server.domain.nudges.engine import Plan, reconcile
 from server.models import Nudge, Opportunity, User
 from server.services.nudge_context import Scope
 
 PIPELINE_RULE = "R11"
+MONDAY_MORNING = time(9, 0)
 ATTEMPTS = 3
 
 
@@ -48,7 +49,12 @@ def _sync_once(
     existing = scope.existing
     if not scope.full:
         # The weekly digest is about every contact: only a full evaluation may touch it.
-        existing = [n for n in existing if n.contact_id is not None]
+        # Contact-less nudges of the opportunities in scope ("find the hiring manager") are
+        # evaluated here like any other: hiding them would re-create (a unique-key violation)
+        # instead of keeping or completing them.
+        opp_ids = {o.id for o in scope.opportunities}
+        existing = [n for n in existing if n.contact_id is not None or (
+            n.rule != PIPELINE_RULE and n.opportunity_id in opp_ids)]
     plan = reconcile(scope.user, scope.contacts, scope.interactions, scope.opportunities,
                      existing, now)
     if not scope.full:
@@ -122,13 +128,12 @@ def sweep_user(session: Session, user: User, now: datetime) -> None:
 
 
 def _digest_due(session: Session, user: User, now: datetime) -> bool:
-    local = now.astimezone(ZoneInfo(user.timezone or "UTC"))
-    if local.isoweekday() != 1 or local.hour < 9:
+    """This week's pipeline check has not run yet. Not only on Mondays: a sweep that missed
+    Monday (cron down, a new user) still checks the week, which the engine dates Monday 09:00."""
+    monday_nine = bt.last_weekday_at(now, 1, MONDAY_MORNING, user.timezone or "UTC")
+    checked = user.pipeline_checked_at
+    if checked is not None and checked >= monday_nine:
         return False
     has_opportunity = session.scalar(
         select(Opportunity.id).where(Opportunity.user_id == user.id).limit(1))
-    if has_opportunity is None:
-        return False
-    monday_nine = local.replace(hour=9, minute=0, second=0, microsecond=0)
-    checked = user.pipeline_checked_at
-    return checked is None or checked < monday_nine
+    return has_opportunity is not None

@@ -86,8 +86,11 @@ def summary(session: Session, user: User) -> dict[str, Any]:
     due = session.scalar(select(func.count()).select_from(Nudge).where(visible_due)) or 0
     overdue = session.scalar(select(func.count()).select_from(Nudge).where(
         visible_due, now - OVERDUE_AFTER > EFFECTIVE_DUE)) or 0
+    # Visible only, like the counts (§5.2): the badge must not announce a nudge the popup
+    # will not show (held back by the daily cap, behind another of the contact's, paused).
     next_due = session.scalar(select(func.min(EFFECTIVE_DUE)).where(
-        Nudge.user_id == user.id, Nudge.state.in_(LIVE), now < EFFECTIVE_DUE))
+        Nudge.user_id == user.id, Nudge.visible.is_(True), Nudge.state.in_(LIVE),
+        now < EFFECTIVE_DUE))
     return {"due": int(due), "overdue": int(overdue), "next_due_at": next_due}
 
 

@@ -99,7 +99,7 @@ def test_limits_and_shape(user):
 
 def test_interactions_dedup_by_external_id(user):
     url = li()
-    ix = [{"type": "message_received", "occurred_at": "2025-01-0%dT10:00:00Z" % d,
+    ix = [{"type": "message_received", "occurred_at": f"2025-01-0{d}T10:00:00Z",
            "external_id": f"msg-{d}"} for d in (1, 2)]
     first = bulk(user, [{"name": "Chatty", "profiles": [{"url": url}], "interactions": ix}])
     assert first["results"][0]["interactions_added"] == 2

@@ -16,7 +16,6 @@ import pytest
 from flask import Flask
 
 from server.domain import business_time as bt
-
 from tests.api.helpers import li, walk
 from tests.conftest import ApiUser
 

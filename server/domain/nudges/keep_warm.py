@@ -125,8 +125,9 @@ def _cooling(hist: History, cid: int, r9: Verdict | None) -> list[Verdict]:
         elif not eligible:
             stop = Stop(hist.now, "cancelled", "no longer on an active opportunity or starred")
         created = n.created_at or n.due_at
+        root_id = anchor_interaction_id(n.anchor)
         touch = next((i for i in hist.by_contact.get(cid, [])
-                      if i.occurred_at >= created and i.type not in INBOUND
+                      if i.occurred_at >= created and i.id != root_id and i.type not in INBOUND
                       and WEIGHTS.get(i.type, 0.0) >= MEANINGFUL), None)
         out.append(hist.resolve(spec_from_existing(hist, n), touch, stop))
     if any(v.is_live for v in out) or not eligible:

@@ -1,0 +1,189 @@
+"""Load benchmark: Thrice's hot endpoints vs a bare Flask JSON endpoint, same gunicorn settings.
+
+    .venv/bin/python scripts/bench/api.py [--seconds 10] [--connections 16] [--redis-url URL]
+
+Starts `thrice serve --workers 2` on a fresh SQLite instance (and, with --redis-url, a second
+run with jobs on Redis) and `gunicorn -w 2 scripts.bench.bare_app:app`, drives each with wrk on
+loopback, and prints requests/s, p50 and p99 and the ratios against bare Flask:
+saving a contact (POST /contacts, goal ≥ 0.5) and the popup's due nudges
+(GET /nudges?state=due, goal ≥ 0.6). Needs wrk (`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+POST_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local id = string.format("%s-%d-%d", "{tag}", math.random(1, 1000000000), counter)
+  local body = '{{"name":"Bench ' .. id .. '","company":"Acme","profiles":[{{"url":"https://www.linkedin.com/in/' .. id .. '/"}}]}}'
+  return wrk.format("POST", "{path}", {{["Content-Type"]="application/json",
+    ["Authorization"]="Bearer {token}"}}, body)
+end
+"""
+GET_LUA = """
+request = function()
+  return wrk.format("GET", "{path}", {{["Authorization"]="Bearer {token}"}})
+end
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def wrk(url: str, script: str, seconds: int, connections: int, workdir: Path) -> dict[str, float]:
+    path = workdir / f"wrk-{time.monotonic_ns()}.lua"
+    path.write_text(script)
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(path), url],
+        capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def pct(p: str) -> float:
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"),
+            "errors": float(errors.group(1)) if errors else 0.0}
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def thrice_run(label: str, env: dict[str, str], seconds: int, connections: int,
+               workdir: Path) -> dict[str, dict[str, float]]:
+    created = subprocess.run(
+        [sys.executable, "-m", "server.cli", "user", "create", f"bench-{label}@example.com"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    token = created.stdout.strip().splitlines()[-1]
+    port = free_port()
+    proc = start([sys.executable, "-m", "server.cli", "serve", "--port", str(port),
+                  "--workers", "2"], env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(f"{base}/api/v1/health")
+        seed_due_nudges(base, token, 20)
+        save = wrk(base, POST_LUA.format(tag=label, path="/api/v1/contacts", token=token),
+                   seconds, connections, workdir)
+        popup = wrk(base, GET_LUA.format(path="/api/v1/nudges?state=due&limit=50", token=token),
+                    seconds, connections, workdir)
+    finally:
+        stop(proc)
+    return {"save": save, "popup": popup}
+
+
+def seed_due_nudges(base: str, token: str, n: int) -> None:
+    """n contacts each with a by-date promise that passed yesterday: n due R2 nudges."""
+    from datetime import UTC, datetime, timedelta
+
+    def call(method: str, path: str, body: dict | None = None) -> dict:
+        req = urllib.request.Request(f"{base}/api/v1{path}", method=method,
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)
+
+    call("PATCH", "/me", {"weekend": []})
+    now = datetime.now(UTC)
+    for i in range(n):
+        cid = call("POST", "/contacts", {"name": f"Due {i}", "emails": [f"d{i}@ex.com"]})["id"]
+        call("POST", f"/contacts/{cid}/interactions", {
+            "type": "promise_made", "occurred_at": (now - timedelta(days=3)).isoformat(),
+            "promise": {"kind": "by_date", "date": (now - timedelta(days=2)).date().isoformat()}})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--redis-url", default=None,
+                        help="also measure with jobs on Redis (a worker is not needed to serve)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="thrice-api-bench-"))
+
+    port = free_port()
+    bare = start([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                  "scripts.bench.bare_app:app"], {})
+    try:
+        wait_http(f"http://127.0.0.1:{port}/json")
+        bare_get = wrk(f"http://127.0.0.1:{port}", GET_LUA.format(path="/json", token="x"),
+                       args.seconds, args.connections, workdir)
+        bare_post = wrk(f"http://127.0.0.1:{port}",
+                        POST_LUA.format(tag="bare", path="/json", token="x"),
+                        args.seconds, args.connections, workdir)
+    finally:
+        stop(bare)
+
+    runs = {"inline": {"THRICE_INSTANCE_PATH": str(workdir / "inline"),
+                       "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": ""}}
+    if args.redis_url:
+        runs["redis"] = {"THRICE_INSTANCE_PATH": str(workdir / "redis"),
+                         "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": args.redis_url}
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn -w 2 everywhere, "
+          f"SQLite, {os.cpu_count()} cores")
+    print(f"{'endpoint':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
+    row = "{:44} {:8.0f} {:8.2f} {:8.2f} {:8.0f} {:>6}"
+    print(row.format("bare Flask GET /json", bare_get["rps"], bare_get["p50"], bare_get["p99"],
+                     bare_get["errors"], ""))
+    print(row.format("bare Flask POST /json", bare_post["rps"], bare_post["p50"],
+                     bare_post["p99"], bare_post["errors"], ""))
+    for label, env in runs.items():
+        result = thrice_run(label, env, args.seconds, args.connections, workdir)
+        save, popup = result["save"], result["popup"]
+        save_ratio = save["rps"] / bare_post["rps"]
+        popup_ratio = popup["rps"] / bare_get["rps"]
+        print(row.format(f"POST /contacts (jobs {label})", save["rps"], save["p50"], save["p99"],
+                         save["errors"], f"{save_ratio:.2f}"))
+        print(row.format(f"GET /nudges?state=due (jobs {label})", popup["rps"], popup["p50"],
+                         popup["p99"], popup["errors"], f"{popup_ratio:.2f}"))
+        print(f"  goals: save ≥ 0.50 → {'OK' if save_ratio >= 0.5 else 'MISS'}; "
+              f"popup ≥ 0.60 → {'OK' if popup_ratio >= 0.6 else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
