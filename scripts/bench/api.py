@@ -30,7 +30,8 @@ counter = 0
 request = function()
   counter = counter + 1
   local id = string.format("%s-%d-%d", "{tag}", math.random(1, 1000000000), counter)
-  local body = '{{"name":"Bench ' .. id .. '","company":"Acme","profiles":[{{"url":"https://www.linkedin.com/in/' .. id .. '/"}}]}}'
+  local body = '{{"name":"Bench ' .. id .. '","company":"Acme","profiles":'
+    .. '[{{"url":"https://www.linkedin.com/in/' .. id .. '/"}}]}}'
   return wrk.format("POST", "{path}", {{["Content-Type"]="application/json",
     ["Authorization"]="Bearer {token}"}}, body)
 end
