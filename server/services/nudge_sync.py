@@ -11,17 +11,20 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.domain import business_time as bt
 from server.domain.nudges.engine import Plan, reconcile
+from server.domain.nudges.lifecycle import DAILY_VISIBLE_CAP
+from server.domain.nudges.model import LIVE_STATES
 from server.models import Nudge, Opportunity, User
 from server.services.nudge_context import Scope
 
 PIPELINE_RULE = "R11"
 MONDAY_MORNING = time(9, 0)
+LIVE = tuple(sorted(LIVE_STATES))
 ATTEMPTS = 3
 
 
@@ -108,23 +111,51 @@ def sweep_user(session: Session, user: User, now: datetime) -> None:
     """Time-driven work: persist due states, then re-check what became due or expired, and
     the Monday pipeline digest."""
     session.execute(
-        update(Nudge).where(
-            Nudge.user_id == user.id,
-            or_(and_(Nudge.state == "scheduled", Nudge.due_at <= now),
-                and_(Nudge.state == "snoozed", Nudge.snoozed_until <= now)))
+        update(Nudge).where(Nudge.user_id == user.id, Nudge.state == "scheduled",
+                            Nudge.due_at <= now)
         .values(state="due", updated_at=now)
+    )
+    # A woken snooze stays 'snoozed' in storage (reads show it as due): its until is what its
+    # expiry and place in the list count from, and the engine only knows that of a snoozed row.
+    # Touch it once so this sweep re-checks its contact.
+    session.execute(
+        update(Nudge).where(Nudge.user_id == user.id, Nudge.state == "snoozed",
+                            Nudge.snoozed_until <= now, Nudge.updated_at < Nudge.snoozed_until)
+        .values(updated_at=now)
     )
     contact_ids = set(session.scalars(
         select(Nudge.contact_id).where(
             Nudge.user_id == user.id, Nudge.contact_id.is_not(None),
-            Nudge.state.in_(("scheduled", "due", "snoozed")),
+            Nudge.state.in_(LIVE),
             or_(Nudge.expires_at <= now,
-                and_(Nudge.state == "due", Nudge.updated_at >= now - timedelta(minutes=2))))))
+                and_(Nudge.state.in_(("due", "snoozed")),
+                     Nudge.updated_at >= now - timedelta(minutes=2))))))
+    contact_ids |= _held_back(session, user, now)
     if _digest_due(session, user, now):
         sync_contacts(session, user, None, now)
         user.pipeline_checked_at = now
     elif contact_ids:
         sync_contacts(session, user, sorted(contact_ids), now)
+
+
+def _held_back(session: Session, user: User, now: datetime) -> set[int]:
+    """Contacts whose nudge the daily cap held back, once the user's day has room again:
+    nothing else re-checks a nudge that was already due when it overflowed (§5.2: "the
+    overflow the next day")."""
+    if user.nudges_paused:
+        return set()
+    tz = user.timezone or "UTC"
+    day_start = bt.at_local(bt.local_date(now, tz), time(0, 0), tz)
+    shown = session.scalar(select(func.count()).select_from(Nudge).where(
+        Nudge.user_id == user.id, Nudge.priority != "P1", Nudge.visible_since >= day_start))
+    if (shown or 0) >= DAILY_VISIBLE_CAP:
+        return set()
+    shown_contacts = select(Nudge.contact_id).where(
+        Nudge.user_id == user.id, Nudge.visible.is_(True), Nudge.state.in_(LIVE),
+        Nudge.contact_id.is_not(None))
+    return set(session.scalars(select(Nudge.contact_id).where(
+        Nudge.user_id == user.id, Nudge.state.in_(LIVE), Nudge.visible.is_(False),
+        Nudge.contact_id.is_not(None), Nudge.contact_id.not_in(shown_contacts)).distinct()))
 
 
 def _digest_due(session: Session, user: User, now: datetime) -> bool:

@@ -139,6 +139,9 @@ def act(session: Session, user: User, row: Nudge, action: str, data: dict[str, A
         interaction_id: int | None = None) -> Nudge:
     now = utcnow()
     ctx = nudge_ctx(row)
+    if row.state not in LIVE:
+        raise ApiError(409, f"This nudge is {row.state}; only scheduled, due or snoozed "
+                            "nudges can be completed, snoozed or dismissed.")
     try:
         if action == "complete":
             t = lifecycle.complete(ctx, now, interaction_id)
@@ -148,7 +151,9 @@ def act(session: Session, user: User, row: Nudge, action: str, data: dict[str, A
         else:
             t = lifecycle.dismiss(ctx, now, data["reason"])
     except LifecycleError as exc:
-        raise ApiError(409, str(exc)) from exc
+        # The nudge is live, so what the lifecycle refused is the argument (a past until).
+        raise ApiError(422, "The request has invalid fields.",
+                       {"json": {"until": [str(exc)]}}) from exc
     _apply(session, user, row, t, now)
     session.commit()
     return row

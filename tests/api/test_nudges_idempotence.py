@@ -8,7 +8,9 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from server.domain.interaction_types import INTERACTION_TYPES

@@ -413,8 +413,9 @@ def test_r11_pipeline_digest(app, user):
     sweep(app)
     n = one(nudges(user, rule="R11"))
     assert n["contact_id"] is None and n["priority"] == "P4" and n["step"] is None
-    from server.domain import business_time as bt
     from datetime import time as t
+
+    from server.domain import business_time as bt
     monday = bt.last_weekday_at(now(), 1, t(9, 0), "UTC")
     assert due(n) == monday and n["state"] == "due" and n["visible"]
     assert "Pia (Globex)" in n["message"]
