@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -117,11 +118,11 @@ def _rescore_via_redis(settings: Settings, user_id: int | None) -> int:
     with _progress() as bar:
         task = bar.add_task("rescore", total=None, rate="")
         while True:
-            job.refresh()
-            progress = job.meta.get("progress")
-            if progress:
+            raw = connection.get(tasks.progress_key(job.id))
+            if raw:
+                progress = json.loads(raw)
                 bar.update(task, total=progress["total"], completed=progress["done"])
-            status = job.get_status()
+            status = job.get_status(refresh=True)
             if status == JobStatus.FINISHED:
                 break
             if status == JobStatus.FAILED:

@@ -5,6 +5,7 @@ The same functions run in-process when Redis is not configured.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -31,11 +32,17 @@ def _job_id() -> str:
     return job.id if job is not None else "inline"
 
 
+def progress_key(job_id: str) -> str:
+    return f"thrice:progress:{job_id}"
+
+
 def _progress(done: int, total: int) -> None:
+    # A key of its own rather than job.meta: a meta write racing the job's own bookkeeping
+    # could leave a job hash holding nothing but meta, which RQ then refuses to load.
     job = get_current_job()
     if job is not None:
-        job.meta["progress"] = {"done": done, "total": total}
-        job.save_meta()
+        job.connection.set(progress_key(job.id), json.dumps({"done": done, "total": total}),
+                           ex=24 * 3600)
 
 
 def process_contacts_job(user_id: int, contact_ids: Sequence[int]) -> int:

@@ -17,7 +17,10 @@ from redis import Redis
 
 from tests.conftest import _make_app, free_port
 
-REDIS_URL = os.environ.get("THRICE_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+# A database number per test process: concurrent runs on one machine must not flush each
+# other's queues.
+REDIS_URL = os.environ.get("THRICE_TEST_REDIS_URL",
+                           f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}")
 
 
 @pytest.fixture

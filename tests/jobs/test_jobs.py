@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -138,8 +141,8 @@ def test_sigkilled_work_horse_leaves_whole_chunks_and_the_job_is_retried(
     worker = processes.thrice("worker", redis_app, tmp_path / "worker.log")
 
     def mid_batch() -> bool:
-        job.refresh()
-        progress = job.meta.get("progress") or {}
+        raw = conn.get(tasks.progress_key(job.id))
+        progress = json.loads(raw) if raw else {}
         return 0 < progress.get("done", 0) < total
 
     wait_for(mid_batch, 60, "the recompute to be half-way")
@@ -153,3 +156,33 @@ def test_sigkilled_work_horse_leaves_whole_chunks_and_the_job_is_retried(
              "the retried job to finish")
     assert _scored_at_now(redis_app) == total
     assert Job.fetch(job.id, connection=conn).retries_left < 3
+
+
+def _run_cli(app, *args: str, redis: bool) -> subprocess.CompletedProcess:
+    settings = app.config["THRICE"]
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"],
+           "THRICE_INSTANCE_PATH": settings.instance_path,
+           "REDIS_URL": settings.redis_url if redis else "", "THRICE_LOG_LEVEL": "WARNING"}
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_rescore_in_process_with_progress(redis_app):
+    _seed(redis_app, 1500, 2)
+    result = _run_cli(redis_app, "rescore", redis=False)
+    assert result.returncode == 0, result.stderr
+    assert "rescored 1500 contacts" in result.stdout
+    with redis_app.app_context():
+        unscored = db.session.scalar(select(func.count()).select_from(Contact).where(
+            Contact.warmth_computed_at.is_(None)))
+        db.session.remove()
+    assert unscored == 0
+
+
+def test_rescore_through_redis_follows_the_worker(redis_app, processes, tmp_path: Path):
+    _seed(redis_app, 1200, 2)
+    processes.thrice("worker", redis_app, tmp_path / "worker.log")
+    result = _run_cli(redis_app, "rescore", redis=True)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "enqueued full recompute as job" in result.stdout
+    assert "rescored 1200 contacts" in result.stdout
