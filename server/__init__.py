@@ -51,8 +51,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     init_queue(app, settings)
 
+    from server.api.docs import CommonErrorsPlugin
+
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+        "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}],
+        "extra_plugins": [CommonErrorsPlugin()]})
     app.extensions["thrice_api"] = api
     from server.api import register_blueprints
 

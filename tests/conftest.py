@@ -55,7 +55,8 @@ def pg_url() -> Iterator[str]:
     admin_url = make_url(PG_URL)
     name = f"thrice_test_{os.getpid()}_{secrets.token_hex(3)}"
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        # pre-ping: the fault tests restart the cluster, which kills pooled connections
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"

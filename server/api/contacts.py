@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from server.api.auth import current_user
 from server.api.blueprint import Blueprint
+from server.api.docs import ERROR
 from server.api.errors import ApiError, not_found
 from server.domain.urls import InvalidProfileUrl, canonicalize
 from server.extensions import db
@@ -54,6 +55,7 @@ class Contacts(MethodView):
     @blp.arguments(ContactIn)
     @blp.response(201, ContactOut, description="Created")
     @blp.alt_response(200, schema=ContactOut, description="Updated: the canonical URL was known")
+    @blp.alt_response(409, schema=ERROR, description="Concurrent saves kept colliding; retry")
     def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
         contact, created = save_contact(db.session, current_user(), data)
         return one_contact_view(db.session, contact), 201 if created else 200
@@ -63,6 +65,7 @@ class Contacts(MethodView):
 class Lookup(MethodView):
     @blp.arguments(LookupQuery, location="query")
     @blp.response(200, ContactOut)
+    @blp.alt_response(404, schema=ERROR, description="No contact has this URL")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         try:
             url = canonicalize(args["url"]).url
@@ -91,7 +94,7 @@ class ContactItem(MethodView):
     def get(self, contact_id: int) -> dict[str, Any]:
         return one_contact_view(db.session, get_contact(db.session, current_user(), contact_id))
 
-    @blp.arguments(ContactPatch)
+    @blp.arguments(ContactPatch, required=False)  # no body changes nothing
     @blp.response(200, ContactOut)
     def patch(self, data: dict[str, Any], contact_id: int) -> dict[str, Any]:
         user = current_user()
@@ -124,6 +127,7 @@ class MergeSuggestions(MethodView):
 class Merge(MethodView):
     @blp.arguments(MergeIn)
     @blp.response(200, ContactOut)
+    @blp.alt_response(409, schema=ERROR, description="The contact was merged into another")
     def post(self, data: dict[str, Any], contact_id: int) -> dict[str, Any]:
         user = current_user()
         target = get_contact(db.session, user, contact_id)

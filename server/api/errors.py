@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,38 @@ def register_error_handlers(app: Flask) -> None:
             message = "The body is not valid JSON."
         return envelope(code, message, errors)
 
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError) -> tuple[Response, int]:
+        if not is_unavailable(exc):
+            return _unexpected(exc)
+        return database_unavailable(exc)
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(exc: PoolTimeout) -> tuple[Response, int]:
+        return database_unavailable(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response, int]:
         log.exception("unhandled error")
         return envelope(500, "Internal error; the server log has the details.")
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """A lost or refused connection, a restarting server, a busy SQLite file: not the request's
+    fault, and the same request will work once the database is back (unlike an IntegrityError)."""
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+
+
+def database_unavailable(exc: Exception) -> tuple[Response, int]:
+    from server.extensions import db
+
+    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    try:
+        # The session's transaction is dead; the next request on this thread must start clean.
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; invalidating it is enough
+        log.debug("rollback after a database outage failed", exc_info=True)
+    response, code = envelope(503, "The database is unavailable right now; try again in a "
+                                   "few seconds.")
+    response.headers["Retry-After"] = "5"
+    return response, code

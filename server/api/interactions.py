@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from server.api.auth import current_user
 from server.api.blueprint import Blueprint
+from server.api.docs import ERROR
 from server.extensions import db
 from server.schemas.common import page_of
 from server.schemas.interaction import (
@@ -28,6 +29,7 @@ from server.services.serialize import interaction_view
 
 blp = Blueprint("interactions", __name__, url_prefix="/api/v1", description="Interactions")
 InteractionPage = page_of(InteractionOut, "InteractionPage")
+DUPLICATE = "An interaction with this external_id is already logged for the contact"
 
 
 @blp.route("/contacts/<id:contact_id>/interactions")
@@ -41,6 +43,7 @@ class ContactInteractions(MethodView):
 
     @blp.arguments(InteractionIn)
     @blp.response(201, InteractionOut)
+    @blp.alt_response(409, schema=ERROR, description=DUPLICATE)
     def post(self, data: dict[str, Any], contact_id: int) -> dict[str, Any]:
         user = current_user()
         contact = get_contact(db.session, user, contact_id)
@@ -53,8 +56,9 @@ class InteractionItem(MethodView):
     def get(self, interaction_id: int) -> dict[str, Any]:
         return interaction_view(get_interaction(db.session, current_user(), interaction_id))
 
-    @blp.arguments(InteractionPatch)
+    @blp.arguments(InteractionPatch, required=False)  # no body changes nothing
     @blp.response(200, InteractionOut)
+    @blp.alt_response(409, schema=ERROR, description=DUPLICATE)
     def patch(self, data: dict[str, Any], interaction_id: int) -> dict[str, Any]:
         user = current_user()
         found = get_interaction(db.session, user, interaction_id)

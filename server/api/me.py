@@ -40,7 +40,7 @@ class Me(MethodView):
             db.session.commit()
         return me_view(user, url)
 
-    @blp.arguments(MePatch)
+    @blp.arguments(MePatch, required=False)  # no body changes nothing
     @blp.response(200, MeOut)
     def patch(self, data: dict[str, Any]) -> dict[str, Any]:
         user = current_user()

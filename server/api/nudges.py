@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.auth import current_user
+from server.api.blueprint import Blueprint
+from server.api.docs import ERROR
 from server.extensions import db
 from server.models import utcnow
 from server.schemas.common import page_of
@@ -58,8 +59,9 @@ class NudgeItem(MethodView):
 
 @blp.route("/nudges/<id:nudge_id>/complete")
 class Complete(MethodView):
-    @blp.arguments(CompleteIn)
+    @blp.arguments(CompleteIn, required=False)
     @blp.response(200, NudgeOut)
+    @blp.alt_response(409, schema=ERROR, description="The nudge is no longer live")
     def post(self, data: dict[str, Any], nudge_id: int) -> dict[str, Any]:
         user = current_user()
         row = svc.get_nudge(db.session, user, nudge_id)
@@ -81,6 +83,7 @@ class Complete(MethodView):
 class Snooze(MethodView):
     @blp.arguments(SnoozeIn)
     @blp.response(200, NudgeOut)
+    @blp.alt_response(409, schema=ERROR, description="The nudge is no longer live")
     def post(self, data: dict[str, Any], nudge_id: int) -> dict[str, Any]:
         user = current_user()
         return _one(svc.act(db.session, user, svc.get_nudge(db.session, user, nudge_id),
@@ -89,8 +92,9 @@ class Snooze(MethodView):
 
 @blp.route("/nudges/<id:nudge_id>/dismiss")
 class Dismiss(MethodView):
-    @blp.arguments(DismissIn)
+    @blp.arguments(DismissIn, required=False)
     @blp.response(200, NudgeOut)
+    @blp.alt_response(409, schema=ERROR, description="The nudge is no longer live")
     def post(self, data: dict[str, Any], nudge_id: int) -> dict[str, Any]:
         user = current_user()
         return _one(svc.act(db.session, user, svc.get_nudge(db.session, user, nudge_id),
@@ -102,6 +106,7 @@ class Calendar(MethodView):
     @blp.doc(security=[])
     @blp.arguments(FeedQuery, location="query")
     @blp.response(200, content_type="text/calendar")
+    @blp.alt_response(403, schema=ERROR, description="Unknown feed token")
     def get(self, args: dict[str, Any]) -> Response:
         user = svc.feed_user(db.session, args["feed"])
         body = svc.ics_feed(db.session, user, request.host.split(":")[0] or "thrice")

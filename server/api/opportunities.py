@@ -50,7 +50,7 @@ class OpportunityItem(MethodView):
     def get(self, opportunity_id: int) -> dict[str, Any]:
         return _view(svc.get_opportunity(db.session, current_user(), opportunity_id))
 
-    @blp.arguments(OpportunityPatch)
+    @blp.arguments(OpportunityPatch, required=False)  # no body changes nothing
     @blp.response(200, OpportunityOut)
     def patch(self, data: dict[str, Any], opportunity_id: int) -> dict[str, Any]:
         user = current_user()

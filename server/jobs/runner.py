@@ -40,18 +40,35 @@ def run_worker(burst: bool = False) -> int:
 
 
 def run_cron() -> int:
+    """RQ's CronScheduler, restarted whenever Redis drops.
+
+    RQ's worker reconnects by itself but its CronScheduler exits on the first Redis error, which
+    would leave no catch-up sweep to finish the work saved during the outage; a fresh scheduler
+    also re-runs the interval jobs at once, so catch-up starts as soon as Redis is back.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeout
     from rq.cron import CronScheduler
 
     from server.jobs.schedule import SCHEDULE
 
     settings = Settings.from_env()
     connection = _redis_or_exit(settings)
-    scheduler = CronScheduler(connection=connection, logging_level=settings.log_level)
-    for item in SCHEDULE:
-        scheduler.register(item.func, queue_name=item.queue, interval=item.interval,
-                           cron=item.cron, job_timeout=item.timeout)
-    scheduler.start()
-    return 0
+    delay = 1.0
+    while True:
+        try:
+            connection.ping()
+            scheduler = CronScheduler(connection=connection, logging_level=settings.log_level)
+            for item in SCHEDULE:
+                scheduler.register(item.func, queue_name=item.queue, interval=item.interval,
+                                   cron=item.cron, job_timeout=item.timeout)
+            delay = 1.0
+            scheduler.start()  # returns on SIGTERM / Ctrl-C
+            return 0
+        except (RedisConnectionError, RedisTimeout) as exc:
+            log.error("cron: Redis unavailable (%s); retrying in %.0f s", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 def _progress() -> Progress:

@@ -27,6 +27,7 @@ class World:
 
     user: ApiUser
     ids: dict[str, list[int]] = field(default_factory=dict)
+    own_token_id: int = 0  # the token the requests are signed with
 
     def add(self, kind: str, ident: int) -> int:
         self.ids.setdefault(kind, []).append(ident)
@@ -42,6 +43,8 @@ def make_contact(user: ApiUser, name: str = "Dana Reyes", **fields: Any) -> dict
 
 def make_nudged_contact(user: ApiUser, world: World | None = None) -> dict[str, int]:
     """A contact, an opportunity it is linked to, two interactions and a due nudge."""
+    # Nudges follow the user's settings, which a fuzzer may have changed (paused, weekends).
+    _ok(user.patch("/me", json={"nudges_paused": False, "weekend": []}))
     contact = make_contact(user, "Dana Reyes", tags=["recruiter"], notes="Met at a meetup")
     cid = contact["id"]
     opp = _ok(user.post("/opportunities", json={
@@ -68,8 +71,9 @@ def make_nudged_contact(user: ApiUser, world: World | None = None) -> dict[str, 
 
 def build_world(app: Flask, *, groups: int = 2) -> World:
     user = new_user(app)
-    _ok(user.patch("/me", json={"weekend": [], "display_name": "Sam Seeker"}))
     world = World(user)
+    tokens = _ok(user.get("/tokens"))["items"]
+    world.own_token_id = tokens[0]["id"]
     for _ in range(groups):
         make_nudged_contact(user, world)
     world.add("contact_id", make_contact(user, "Lee Park", phones=["+14155550123"])["id"])
