@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
 from server.api.auth import current_user
-from server.api.blueprint import Blueprint
+from server.api.blueprint import Blueprint, prebuilt
 from server.api.docs import ERROR
 from server.api.errors import ApiError, not_found
 from server.domain.urls import InvalidProfileUrl, canonicalize
@@ -36,7 +37,7 @@ from server.services.contacts import (
     patch_contact,
     save_contact,
 )
-from server.services.serialize import contact_views, one_contact_view
+from server.services.serialize import contact_view, contact_views, one_contact_view, tier_of
 from server.services.warmth import warmth_at
 
 blp = Blueprint("contacts", __name__, url_prefix="/api/v1", description="Contacts")
@@ -56,9 +57,11 @@ class Contacts(MethodView):
     @blp.response(201, ContactOut, description="Created")
     @blp.alt_response(200, schema=ContactOut, description="Updated: the canonical URL was known")
     @blp.alt_response(409, schema=ERROR, description="Concurrent saves kept colliding; retry")
-    def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    def post(self, data: dict[str, Any]) -> Response:
         contact, created = save_contact(db.session, current_user(), data)
-        return one_contact_view(db.session, contact), 201 if created else 200
+        if created:  # a new contact is on no opportunity yet: no need to ask for its tier
+            return prebuilt(contact_view(contact, tier_of(contact, False)), 201)
+        return prebuilt(one_contact_view(db.session, contact), 200)
 
 
 @blp.route("/contacts/lookup")

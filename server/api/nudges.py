@@ -8,7 +8,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from server.api.auth import current_user
-from server.api.blueprint import Blueprint
+from server.api.blueprint import Blueprint, prebuilt
 from server.api.docs import ERROR
 from server.extensions import db
 from server.models import utcnow
@@ -38,9 +38,9 @@ def _one(row: Any) -> dict[str, Any]:
 class Nudges(MethodView):
     @blp.arguments(NudgeQuery, location="query")
     @blp.response(200, NudgePage)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    def get(self, args: dict[str, Any]) -> Response:
         items, next_cursor = svc.list_nudges(db.session, current_user(), args)
-        return {"items": items, "next": next_cursor}
+        return prebuilt({"items": items, "next": next_cursor})
 
 
 @blp.route("/nudges/summary")

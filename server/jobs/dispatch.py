@@ -38,7 +38,7 @@ from server.config import Settings
 log = logging.getLogger(__name__)
 SYNC_LIMIT = 100  # contacts: a bulk write touching more is scored in the background (inline)
 DRAIN_CHUNK = 250  # contacts per background transaction: short write locks
-QUIET = 0.5  # seconds without a bulk write before the background thread starts a chunk
+QUIET = 1.0  # seconds without a bulk write before the background thread starts a chunk
 
 
 @dataclass
@@ -97,6 +97,11 @@ def queue_health() -> str:
     except Exception:  # noqa: BLE001 - any Redis failure means the queue is down
         return "down"
     return "redis"
+
+
+def note_bulk_started() -> None:
+    """A bulk write begins: background scoring holds off (it also does when one ends)."""
+    _drainer.activity(_activity_marker())
 
 
 def note_touched(user_id: int, contact_ids: Iterable[int], *, deferrable: bool = False) -> None:

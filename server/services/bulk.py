@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
 from server.domain.urls import ProfileRef
-from server.jobs.dispatch import note_touched
+from server.jobs.dispatch import note_bulk_started, note_touched
 from server.models import Contact, ContactEmail, Interaction, Profile, User, utcnow
 from server.schemas.contact import BulkItemIn
 from server.schemas.fastload import LeanLoader
@@ -141,6 +141,7 @@ def _prepare(raw_items: list[dict[str, Any]]) -> list[_Item]:
 def bulk_upsert(
     session: Session, user: User, raw_items: list[dict[str, Any]], *, dry_run: bool = False
 ) -> dict[str, Any]:
+    note_bulk_started()
     prepared = _prepare(raw_items)
     for attempt in range(ATTEMPTS):
         try:

@@ -178,16 +178,16 @@ def save_contact(
                     note_touched(user.id, [existing.id])
                 return existing, False
             contact = new_contact(user.id, data, source)
+            # Straight inserts: a concurrent save that took one of these URLs since we looked
+            # trips the (user, url) unique constraint, and the retry updates its contact.
+            contact.profiles = [
+                Profile(user_id=user.id, network=r.network, url=r.url, handle=r.handle)
+                for r in refs
+            ]
             session.add(contact)
             session.flush()
-            attach_profiles(session, contact, refs)
-            if len(contact.profiles) < len(refs):
-                # A concurrent save committed one of these URLs since we looked (PostgreSQL
-                # reads each statement afresh): update its contact instead of a URL-less twin.
-                session.rollback()
-                continue
-            sync_email_index(session, contact)
-            session.flush()
+            session.add_all(ContactEmail(contact_id=contact.id, email=email, user_id=user.id)
+                            for email in dict.fromkeys(e.casefold() for e in contact.emails))
             session.commit()
             note_touched(user.id, [contact.id])
             return contact, True
