@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from server.domain.nudges.model import (
-    LIVE_STATES,
     ContactCtx,
     InteractionCtx,
     NudgeCtx,
@@ -122,14 +121,21 @@ class Scope:
         self.existing = [nudge_ctx(n) for n in self.rows.values()]
 
     def _existing(self, session: Session, uid: int, ids: Sequence[int]) -> dict[str, Nudge]:
-        """The scope's nudges in any state, plus every live or shown-today nudge of the user:
-        visibility (one per contact, ten a day) is a per-user decision."""
-        conditions = [Nudge.state.in_(sorted(LIVE_STATES)), Nudge.visible.is_(True)]
+        """The scope's nudges in any state (the contacts', and the contact-less ones of its
+        opportunities), plus the user's nudges shown lately: the ten-a-day cap counts them.
+
+        Not every live nudge of the user: a full recompute syncs chunk after chunk, and
+        re-reading them all for each chunk made it quadratic in the number of contacts.
+        """
         if self.full:
-            conditions.append(Nudge.user_id == uid)
-        elif ids:
-            conditions.append(Nudge.contact_id.in_(list(ids)))
-        rows = session.scalars(select(Nudge).where(Nudge.user_id == uid, or_(*conditions)))
+            rows = session.scalars(select(Nudge).where(Nudge.user_id == uid))
+        else:
+            opp_ids = [o.id for o in self.opportunities]
+            conditions = [Nudge.contact_id.in_(list(ids))]
+            if opp_ids:
+                conditions.append(and_(Nudge.contact_id.is_(None),
+                                       Nudge.opportunity_id.in_(opp_ids)))
+            rows = session.scalars(select(Nudge).where(Nudge.user_id == uid, or_(*conditions)))
         recent = session.scalars(select(Nudge).where(
             Nudge.user_id == uid, Nudge.visible_since.is_not(None),
             Nudge.visible_since >= _start_of_yesterday()))
