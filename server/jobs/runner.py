@@ -6,6 +6,8 @@ import json
 import logging
 import time
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from server.config import Settings
@@ -34,9 +36,22 @@ def run_worker(burst: bool = False) -> int:
     settings = Settings.from_env()
     connection = _redis_or_exit(settings)
     set_worker_app(create_app(settings))
-    worker = Worker([Queue(name, connection=connection) for name in ALL], connection=connection)
-    worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
-    return 0
+    delay = 1.0
+    # RQ's worker quits when Redis drops while a job runs; a Thrice worker waits for Redis
+    # and starts a fresh RQ worker, so an outage needs nobody to restart anything.
+    while True:
+        worker = Worker([Queue(name, connection=connection) for name in ALL],
+                        connection=connection)
+        try:
+            worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("Redis unavailable; the worker starts again in %.0fs", delay)
+        else:
+            if burst or worker._stop_requested:
+                return 0
+            log.warning("the RQ worker stopped unexpectedly; starting again in %.0fs", delay)
+        time.sleep(delay)
+        delay = min(delay * 2, 30.0)
 
 
 def run_cron() -> int:

@@ -81,3 +81,31 @@ def test_cron_outlives_a_redis_outage_and_catches_up(
     wait_for(lambda: _state(app, cid)[1] is None, 90, "catch-up after the restart")
     assert _state(app, cid)[0] == u.get(f"/contacts/{cid}/warmth").get_json()["score"]
     assert cron.poll() is None
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about Redis, not the DB
+def test_worker_survives_redis_dying_in_the_middle_of_a_job(
+    database_url: str, private_redis: Any, processes: Any, tmp_path: Path
+) -> None:
+    """RQ's own worker quits when Redis drops while a job runs; `thrice worker` starts a
+    fresh one once Redis is back, in the same process."""
+    from redis import Redis
+    from rq import Queue
+
+    app = _make_app(database_url, tmp_path, redis_url=private_redis.url, inline_jobs=False)
+    log = tmp_path / "worker.log"
+    worker = processes.thrice("worker", app, log)
+    Queue("default", connection=Redis.from_url(private_redis.url)).enqueue("time.sleep", 3)
+    wait_for(lambda: "time.sleep(3)" in log.read_text(), 30, "the slow job to start")
+    private_redis.stop()
+    wait_for(lambda: "Redis unavailable" in log.read_text()
+             or "stopped unexpectedly" in log.read_text(), 30, "the worker to notice")
+    assert worker.poll() is None, "thrice worker exited with its Redis connection"
+    private_redis.start()
+
+    u = new_user(app)
+    cid = u.post("/contacts", json={"name": "After"}).get_json()["id"]
+    assert u.post(f"/contacts/{cid}/interactions", json={"type": "call"}).status_code == 201
+    score = wait_for(lambda: _state(app, cid)[1] is None and _state(app, cid)[0], 90,
+                     "the restarted worker to score")
+    assert score > 0 and worker.poll() is None
