@@ -112,26 +112,20 @@ def run_rescore(email: str | None) -> int:
 
 def _rescore_inline(user_id: int | None) -> int:
     from server.extensions import db
-    from server.models import User
-    from server.services.processing import all_contact_ids, all_user_ids, chunks, process_contacts
+    from server.services.processing import full_plan, process_plan
 
     session = db.session
-    users = [user_id] if user_id is not None else all_user_ids(session)
-    plan = [(uid, all_contact_ids(session, uid)) for uid in users]
-    total = sum(len(ids) for _, ids in plan)
+    plan = full_plan(session, user_id)
     started = time.perf_counter()
     with _progress() as bar:
-        task = bar.add_task("rescore", total=total, rate="")
-        for uid, ids in plan:
-            user = session.get(User, uid)
-            if user is None:
-                continue
-            for chunk in chunks(ids):
-                process_contacts(session, user, chunk)
-                bar.advance(task, len(chunk))
-                done = bar.tasks[0].completed
-                bar.update(task, rate=f"{done / max(time.perf_counter() - started, 1e-9):,.0f}/s")
-    print(f"rescored {total} contacts in {time.perf_counter() - started:.1f}s")
+        task = bar.add_task("rescore", total=sum(len(ids) for _, ids in plan), rate="")
+
+        def on_chunk(done: int, _total: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=done, rate=f"{rate:,.0f}/s")
+
+        done = process_plan(session, plan, on_chunk=on_chunk)
+    print(f"rescored {done} contacts in {time.perf_counter() - started:.1f}s")
     return 0
 
 

@@ -21,7 +21,9 @@ from server.services.processing import (
     all_user_ids,
     chunks,
     dirty_contacts,
+    full_plan,
     process_contacts,
+    process_plan,
 )
 
 log = logging.getLogger("thrice.jobs")
@@ -75,18 +77,9 @@ def recompute_all(user_id: int | None = None, now_iso: str | None = None) -> int
     now = datetime.fromisoformat(now_iso) if now_iso else None
     with job_app_context():
         session = db.session
-        user_ids = [user_id] if user_id is not None else all_user_ids(session)
-        plan = [(uid, all_contact_ids(session, uid)) for uid in user_ids]
-        total = sum(len(ids) for _, ids in plan)
-        done = 0
-        _progress(0, total)
-        for uid, ids in plan:
-            user = session.get(User, uid)
-            if user is None:
-                continue
-            for chunk in chunks(ids):
-                done += process_contacts(session, user, chunk, now)
-                _progress(done, total)
+        plan = full_plan(session, user_id)
+        _progress(0, sum(len(ids) for _, ids in plan))
+        done = process_plan(session, plan, now, on_chunk=_progress)
         log.info("job %s: recomputed %d contacts", _job_id(), done)
         session.remove()
         return done
@@ -96,13 +89,7 @@ def catch_up() -> int:
     """Finish whatever a failed enqueue or a dead worker left marked dirty."""
     with job_app_context():
         session = db.session
-        done = 0
-        for uid, ids in dirty_contacts(session).items():
-            user = session.get(User, uid)
-            if user is None:
-                continue
-            for chunk in chunks(ids):
-                done += process_contacts(session, user, chunk)
+        done = process_plan(session, dirty_contacts(session))
         if done:
             log.info("job %s: caught up %d contacts", _job_id(), done)
         session.remove()

@@ -7,7 +7,7 @@ same stored state, so RQ may retry it freely.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -67,3 +67,34 @@ def all_contact_ids(session: Session, user_id: int) -> list[int]:
 
 def all_user_ids(session: Session) -> list[int]:
     return list(session.scalars(select(User.id).order_by(User.id)))
+
+
+Plan = list[tuple[int, list[int]]]
+
+
+def full_plan(session: Session, user_id: int | None = None) -> Plan:
+    """(user id, contact ids) for one user, or for every user."""
+    user_ids = [user_id] if user_id is not None else all_user_ids(session)
+    return [(uid, all_contact_ids(session, uid)) for uid in user_ids]
+
+
+def process_plan(
+    session: Session,
+    plan: Plan | dict[int, list[int]],
+    now: datetime | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> int:
+    """Process the contacts chunk by chunk, each chunk its own transaction, so a crash leaves
+    whole chunks; ``on_chunk(done, total)`` reports progress after each one."""
+    pairs = list(plan.items()) if isinstance(plan, dict) else plan
+    total = sum(len(ids) for _, ids in pairs)
+    done = 0
+    for uid, ids in pairs:
+        user = session.get(User, uid)
+        if user is None:
+            continue
+        for chunk in chunks(ids):
+            done += process_contacts(session, user, chunk, now)
+            if on_chunk is not None:
+                on_chunk(done, total)
+    return done
