@@ -2,8 +2,8 @@
 
 Writers stamp the touched contacts' `dirty_at` inside their own
 transaction, so the intent survives a Redis outage; after the commit the work is either run
-right away (inline mode) or enqueued (redis mode). The catch-up sweep re-enqueues whatever is
-still pending.
+right away (inline mode) or enqueued (redis mode). The catch-up sweep (`tasks.catch_up`,
+every minute) processes whatever is still marked.
 
 Bulk imports in inline mode are the exception to "right away": scoring and re-checking the
 nudges of 1000 contacts costs about as much as importing them, so a batch that touches more
