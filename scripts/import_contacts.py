@@ -25,7 +25,7 @@ import os
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from http.client import HTTPResponse
 
 BATCH: Final = 1000
+IN_FLIGHT: Final = 2  # batches at the server at once: one validated while one writes
 RETRIES: Final = 3
 CONNECT_TIMEOUT: Final = 10
 READ_TIMEOUT: Final = 600
@@ -237,8 +238,9 @@ class Importer:
         self.console = console
         self.tally = Tally()
         self.batch: list[Pending] = []
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        self.in_flight: tuple[list[Pending], Future[list[dict[str, Any]]]] | None = None
+        self.pool = ThreadPoolExecutor(max_workers=IN_FLIGHT)
+        self.in_flight: deque[tuple[list[Pending], Future[list[dict[str, Any]]]]] = deque()
+        self.source = ""  # the file (or zip member) the current batch comes from
 
     def fail(self, file: str, line: int, reason: str) -> None:
         self.tally.statuses["failed"] += 1
@@ -257,26 +259,37 @@ class Importer:
         if row.item is None:
             self.fail(label, row.line, row.error or "unreadable row")
             return
+        if label != self.source:
+            # Batches of one source may land in any order (their rows are independent);
+            # the next source (messages after connections) starts once this one has landed.
+            self.flush()
+            self.collect()
+            self.source = label
         self.batch.append(Pending(label, row.line, row.item))
         if len(self.batch) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Send the batch; the next one is parsed while the server works on this one."""
-        self.collect()
+        """Send the batch. Up to IN_FLIGHT batches are at the server at once: it validates one
+        while it writes another, and the next one is parsed meanwhile."""
         batch, self.batch = self.batch, []
         if not batch:
             return
         if self.client is None:  # parse-only dry run
             self.tally.statuses["valid"] += len(batch)
             return
-        self.in_flight = (batch, self.pool.submit(self.client.send, [p.item for p in batch]))
+        while len(self.in_flight) >= IN_FLIGHT:
+            self._collect_one()
+        self.in_flight.append((batch, self.pool.submit(self.client.send,
+                                                       [p.item for p in batch])))
 
     def collect(self) -> None:
-        if self.in_flight is None:
-            return
-        batch, future = self.in_flight
-        self.in_flight = None
+        """Wait for every batch sent so far and count its results."""
+        while self.in_flight:
+            self._collect_one()
+
+    def _collect_one(self) -> None:
+        batch, future = self.in_flight.popleft()
         for pending, result in zip(batch, future.result(), strict=True):
             status = result.get("status", "failed")
             if status == "failed":

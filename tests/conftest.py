@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -27,6 +28,11 @@ from server import create_app
 from server.config import Settings
 from server.extensions import db
 from server.migrate import upgrade
+
+# Hypothesis' 200 ms deadline measures the machine, not the code: a loaded CI box (or the first
+# call compiling regexes) trips it. Properties here are about results, never about speed.
+settings.register_profile("thrice", deadline=None)
+settings.load_profile("thrice")
 
 PG_URL = os.environ.get(
     "THRICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

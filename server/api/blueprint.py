@@ -7,11 +7,21 @@ from typing import Any
 
 import flask
 import flask_smorest
-from webargs.flaskparser import FlaskParser
+import orjson
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 
 class JsonParser(FlaskParser):
     def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return core.missing
+        try:
+            # orjson is several times faster on a 1000-item bulk body; whatever it refuses,
+            # webargs' own json parse decides (and words the error) as before.
+            return orjson.loads(req.get_data(cache=True))
+        except orjson.JSONDecodeError:
+            pass
         try:
             return super()._raw_load_json(req)
         except RecursionError as exc:

@@ -86,9 +86,9 @@ class Bulk(MethodView):
     @blp.arguments(BulkQuery, location="query")
     @blp.arguments(BulkIn)
     @blp.response(200, BulkOut)
-    def post(self, query: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-        return bulk.bulk_upsert(db.session, current_user(), body["items"],
-                                dry_run=query["dry_run"])
+    def post(self, query: dict[str, Any], body: dict[str, Any]) -> Response:
+        return prebuilt(bulk.bulk_upsert(db.session, current_user(), body["items"],
+                                         dry_run=query["dry_run"]))
 
 
 @blp.route("/contacts/<id:contact_id>")

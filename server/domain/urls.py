@@ -115,7 +115,24 @@ class ProfileRef:
 _Profile = tuple[list[str], str, str]
 
 
+# The commonest input by far (every row of a LinkedIn export) in a form where the full
+# algorithm below changes nothing but case, scheme, "www." and a trailing slash: answered
+# directly. tests/domain/test_urls.py checks the shortcut against the full algorithm.
+_PLAIN_LINKEDIN = re.compile(r"(?:https?://)?(?:www\.)?linkedin\.com/in/([a-z0-9_-]+)/?",
+                             re.ASCII | re.IGNORECASE)
+
+
 def canonicalize(raw: str) -> ProfileRef:
+    plain = _PLAIN_LINKEDIN.fullmatch(raw) if isinstance(raw, str) else None
+    if plain is not None:
+        slug = plain[1].lower()
+        if slug != "me":
+            return ProfileRef("linkedin", "https://linkedin.com/in/" + slug, slug, True)
+    return canonicalize_fully(raw)
+
+
+def canonicalize_fully(raw: str) -> ProfileRef:
+    """`canonicalize` without its shortcut: every step, for every input."""
     text = _clean(raw)
     host, port, path, query = _split(text)
     segments = _decode_path(path)

@@ -142,6 +142,10 @@ def bulk_upsert(
     session: Session, user: User, raw_items: list[dict[str, Any]], *, dry_run: bool = False
 ) -> dict[str, Any]:
     note_bulk_started()
+    # Validation needs no database: end the request's transaction first (on SQLite it has held
+    # the write lock since authentication), so that the server validates the importer's next
+    # batch while this one writes.
+    session.commit()
     prepared = _prepare(raw_items)
     for attempt in range(ATTEMPTS):
         try:
@@ -428,7 +432,7 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
 
     On SQLite the values go through the columns' own bind processors and straight to the
     driver's executemany: SQLAlchemy's per-row parameter handling costs several times the
-    insert itself. Repeated datetimes (the batch's `now`) are converted once.
+    insert itself.
     """
     if not rows:
         return
@@ -440,24 +444,30 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     if dialect.name != "sqlite" or omitted_defaults:
         session.execute(insert(table), rows)
         return
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                  for name in names]
-    memos: list[dict[Any, Any]] = [{} for _ in names]
-
-    def convert(position: int, value: Any) -> Any:
-        process = processors[position]
-        if process is None or value is None:
-            return value
-        if isinstance(value, datetime):
-            memo = memos[position]
-            if value not in memo:
-                memo[value] = process(value)
-            return memo[value]
-        return process(value)
-
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' * len(names))})")
-    positions = list(enumerate(names))
-    session.connection().exec_driver_sql(
-        sql, [tuple(convert(i, row[name]) for i, name in positions) for row in rows])
+    columns = [_bound_column(table.c[name].type.dialect_impl(dialect).bind_processor(dialect),
+                             [row[name] for row in rows]) for name in names]
+    session.connection().exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _bound_column(process: Any, values: list[Any]) -> list[Any]:
+    """One column's values through its bind processor, column by column (a batch repeats
+    the same datetimes, flags and empty lists, so each distinct value is converted once)."""
+    if process is None:
+        return values
+    memo: dict[Any, Any] = {}
+    out: list[Any] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        key = (type(value), tuple(value) if type(value) is list else value)
+        try:
+            out.append(memo[key])
+        except KeyError:
+            out.append(memo.setdefault(key, process(value)))
+        except TypeError:  # unhashable (a list of dicts): no memo
+            out.append(process(value))
+    return out

@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.domain.urls import InvalidProfileUrl, ProfileRef, canonicalize, network_of
+from server.domain.urls import (
+    InvalidProfileUrl,
+    ProfileRef,
+    canonicalize,
+    canonicalize_fully,
+    network_of,
+)
 
 CASES = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "url_cases.json").read_text(encoding="utf-8")
@@ -184,3 +190,31 @@ def test_scheme_does_not_matter(raw):
     ref = canonicalize(bare)
     assert canonicalize("http://" + bare) == ref
     assert canonicalize("https://" + bare) == ref
+
+
+def _either(func, raw):  # noqa: ANN001, ANN202 - a result or the error's message
+    try:
+        return func(raw)
+    except InvalidProfileUrl as exc:
+        return f"error: {exc}"
+
+
+_PLAIN_LINKEDIN_PARTS = st.tuples(
+    st.sampled_from(["", "http://", "https://", "HTTPS://", "hTtP://", "//", "ftp://"]),
+    st.sampled_from(["", "www.", "WWW.", "m.", "www.www."]),
+    st.sampled_from(["linkedin.com", "LinkedIn.com", "linkedin.co", "linkedin.com:443"]),
+    st.sampled_from(["/in/", "/IN/", "/in//", "/pub/"]),
+    st.text(alphabet="abcXYZ019_-.%é ıſKK", max_size=12),
+    st.sampled_from(["", "/", "//", "?x=1", "#a", " "]),
+)
+
+
+@given(_PLAIN_LINKEDIN_PARTS)
+def test_linkedin_shortcut_agrees_with_the_full_algorithm(parts):
+    raw = "".join(parts)
+    assert _either(canonicalize, raw) == _either(canonicalize_fully, raw)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_every_vector_agrees_with_the_full_algorithm(case):
+    assert _either(canonicalize, case["in"]) == _either(canonicalize_fully, case["in"])
