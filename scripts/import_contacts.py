@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode, urlsplit
 
+import orjson
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -127,7 +128,7 @@ class Answer:
     body: bytes
 
     def json(self) -> Any:
-        return json.loads(self.body)
+        return orjson.loads(self.body)
 
 
 class Client:
@@ -210,7 +211,7 @@ class Client:
     def send(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One result per item, in order. A batch the server rejects as a whole (422, 413) is
         split until the items at fault fail alone."""
-        body = json.dumps({"items": items}, separators=(",", ":")).encode()
+        body = _dumps({"items": items})
         response = self._request("POST", "/api/v1/contacts/bulk" + self.query, body)
         if response.status == 200:
             return sorted(response.json()["results"], key=lambda r: r["index"])
@@ -225,6 +226,14 @@ class Client:
             reason = response.body[:200].decode("utf-8", "replace")
         return [{"status": "failed", "errors": {"request": [reason.strip()]},
                  "interactions_added": 0}] * len(items)
+
+
+def _dumps(value: Any) -> bytes:
+    """Compact JSON; orjson (4x faster) unless it refuses (lone surrogates from a bad file)."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def _label(path: str, row: ImportRow) -> str:
