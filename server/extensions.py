@@ -69,6 +69,9 @@ class Database:
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
+            from server.rawsql import release_request_connection
+
+            release_request_connection()
             bound.session.remove()
 
     @staticmethod

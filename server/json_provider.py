@@ -43,7 +43,13 @@ def loads(data: str | bytes) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
+        pass
+    try:
         return json.loads(data)
+    except RecursionError as exc:
+        # json.loads recurses per nesting level; "[[[[…" 100k deep is bad JSON, not a bug.
+        raise json.JSONDecodeError("Nested too deeply.", doc="(nested too deeply)",
+                                   pos=0) from exc
 
 
 class ThriceJSONProvider(DefaultJSONProvider):

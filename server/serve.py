@@ -12,9 +12,13 @@ from server.config import Settings
 log = logging.getLogger(__name__)
 
 
-class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict[str, Any]) -> None:
+class Gunicorn(BaseApplication):
+    """gunicorn in-process, serving `create_app()` or, for the load benchmark's yardstick,
+    another WSGI app under the same options."""
+
+    def __init__(self, options: dict[str, Any], app: Any = None) -> None:
         self.options = options
+        self.app = app
         super().__init__()
 
     def load_config(self) -> None:
@@ -22,9 +26,22 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        if self.app is not None:
+            return self.app
         from server import create_app
 
         return create_app()
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """What `thrice serve` runs gunicorn with (scripts/bench/api.py reuses it for bare Flask)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "timeout": 60,
+        "graceful_timeout": 10,
+    }
 
 
 def run(host: str, port: int, workers: int | None) -> None:
@@ -40,15 +57,9 @@ def run(host: str, port: int, workers: int | None) -> None:
     inline = app.extensions["thrice_queue"].mode == "inline"
     log.info("Thrice on http://%s:%s (database %s, jobs %s)", host, port,
              app.config["DATABASE_URL"].split("@")[-1], "in-process" if inline else "on Redis")
-    options: dict[str, Any] = {
-        "bind": f"{host}:{port}",
-        "workers": workers or settings.workers,
-        "accesslog": "-",
-        "timeout": 60,
-        "graceful_timeout": 10,
-    }
+    options = gunicorn_options(host, port, workers or settings.workers)
     if inline:
         from server.jobs.inline_schedule import gunicorn_hooks
 
         options.update(gunicorn_hooks())
-    _Gunicorn(options).run()
+    Gunicorn(options).run()

@@ -3,7 +3,8 @@
     .venv/bin/python scripts/bench/api.py [--seconds 10] [--connections 16] [--redis-url URL]
 
 Starts `thrice serve --workers 2` on a fresh SQLite instance (and, with --redis-url, a second
-run with jobs on Redis) and `gunicorn -w 2 scripts.bench.bare_app:app`, drives each with wrk on
+run with jobs on Redis) and the bare app under the very same gunicorn options (`python -m
+scripts.bench.bare_app`, server.serve.gunicorn_options), drives each with wrk on
 loopback, and prints requests/s, p50 and p99 and the ratios against bare Flask:
 saving a contact (POST /contacts, goal ≥ 0.5) and the popup's due nudges
 (GET /nudges?state=due, goal ≥ 0.6). Needs wrk (`apt-get install wrk`).
@@ -25,11 +26,18 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every request saves a new person: ids are unique per wrk thread (each thread runs its own
+# Lua state with the same random seed, so a random id alone would repeat across threads).
 POST_LUA = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 counter = 0
 request = function()
   counter = counter + 1
-  local id = string.format("%s-%d-%d", "{tag}", math.random(1, 1000000000), counter)
+  local id = string.format("%s-%d-%d", "{tag}", tid, counter)
   local body = '{{"name":"Bench ' .. id .. '","company":"Acme","profiles":'
     .. '[{{"url":"https://www.linkedin.com/in/' .. id .. '/"}}]}}'
   return wrk.format("POST", "{path}", {{["Content-Type"]="application/json",
@@ -148,8 +156,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="thrice-api-bench-"))
 
     port = free_port()
-    bare = start([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                  "scripts.bench.bare_app:app"], {})
+    bare = start([sys.executable, "-m", "scripts.bench.bare_app", "--port", str(port),
+                  "--workers", "2"], {})
     try:
         wait_http(f"http://127.0.0.1:{port}/json")
         bare_get = wrk(f"http://127.0.0.1:{port}", GET_LUA.format(path="/json", token="x"),

@@ -6,19 +6,45 @@ import logging
 from datetime import datetime
 
 from flask import Flask, g, request
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.api.errors import ApiError
 from server.extensions import db
-from server.models import User, utcnow
-from server.services.tokens import find_token, needs_touch, touch_statement
+from server.models import ApiToken, User, utcnow
+from server.rawsql import (
+    RawConnection,
+    Statement,
+    release_request_connection,
+    request_connection,
+)
+from server.services.tokens import MAX_TOKEN_LENGTH, TOUCH_EVERY, hash_token
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = frozenset({"/api/v1/health", "/api/v1/nudges.ics"})
 
 
+_TOKEN = Statement(select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+                   .where(ApiToken.token_hash == bindparam("token_hash")))
+_TOUCH = Statement(update(ApiToken).where(ApiToken.id == bindparam("token_id"))
+                   .values(last_used_at=bindparam("now", type_=ApiToken.last_used_at.type)))
+
+
 def current_user() -> User:
-    return g.user
+    """The token's user, loaded into the request's session on first use (the hot endpoints
+    need only `current_user_id()` and never pay for it)."""
+    user = g.get("user")
+    if user is None:
+        release_request_connection()  # the ORM session has its own from here on
+        user = db.session.get(User, g.user_id)
+        if user is None:  # erased since the token was checked
+            raise ApiError(401, "The token is unknown or revoked; create a new one.")
+        g.user = user
+    return user
+
+
+def current_user_id() -> int:
+    return int(g.user_id)
 
 
 def register_auth(app: Flask) -> None:
@@ -29,26 +55,29 @@ def register_auth(app: Flask) -> None:
             return
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
+        raw = raw.strip()
+        if scheme.lower() != "bearer" or not raw:
             raise ApiError(401, "Send 'Authorization: Bearer <token>'; create one with "
                                 "'thrice user create EMAIL'.")
-        found = find_token(db.session, raw.strip())
+        if len(raw) > MAX_TOKEN_LENGTH:
+            raise ApiError(401, "The token is unknown or revoked; create a new one.")
+        conn = request_connection(db.engine)
+        found = conn.first(_TOKEN, token_hash=hash_token(raw))
         if found is None:
             raise ApiError(401, "The token is unknown or revoked; create a new one.")
-        token, user = found
-        g.user = user
-        g.token_id = token.id
+        token_id, g.user_id, last_used_at = found
+        g.token_id = token_id
         now = utcnow()
-        if needs_touch(token, now):
-            _touch(token.id, now)
+        if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
+            _touch(conn, token_id, now)
 
 
-def _touch(token_id: int, now: datetime) -> None:
-    # In the request's own session (a second connection would wait on this one's SQLite write
-    # lock); losing one last_used_at update under contention is harmless.
+def _touch(conn: RawConnection, token_id: int, now: datetime) -> None:
+    # Losing one last_used_at update under contention is harmless.
     try:
-        db.session.execute(touch_statement(token_id, now))
-        db.session.commit()
+        conn.begin_write()
+        conn.execute(_TOUCH, token_id=token_id, now=now)
+        conn.commit()
     except SQLAlchemyError:
-        db.session.rollback()
+        conn.rollback()
         log.warning("could not record token use", exc_info=True)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
-from server.api.auth import current_user
+from server.api.auth import current_user, current_user_id
 from server.api.blueprint import Blueprint, prebuilt
 from server.api.docs import ERROR
 from server.api.errors import ApiError, not_found
 from server.domain.urls import InvalidProfileUrl, canonicalize
 from server.extensions import db
+from server.rawsql import request_connection
 from server.schemas.common import page_of
 from server.schemas.contact import (
     BulkIn,
@@ -28,7 +29,7 @@ from server.schemas.contact import (
     WarmthDetailOut,
     WarmthQuery,
 )
-from server.services import bulk, merges
+from server.services import bulk, merges, quick_save
 from server.services.contact_queries import list_contacts
 from server.services.contacts import (
     delete_contact,
@@ -47,6 +48,14 @@ SuggestionPage = page_of(MergeSuggestionOut, "MergeSuggestionPage")
 
 @blp.route("/contacts")
 class Contacts(MethodView):
+    def dispatch_request(self, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            created = quick_save.try_create(request_connection(db.engine), current_user_id(),
+                                            request)
+            if created is not None:
+                return prebuilt(created, 201)
+        return super().dispatch_request(**kwargs)
+
     @blp.arguments(ContactQuery, location="query")
     @blp.response(200, ContactPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from server.services.contact_fields import (
     SCALAR_FIELDS,
     canonical_profiles,
 )
-from server.services.contacts import _clean, merge_fields
+from server.services.contacts import _clean, merge_fields, new_contact_values
 
 _ITEM_SCHEMA = BulkItemIn()
 _LEAN_ITEM = LeanLoader(_ITEM_SCHEMA)
@@ -263,16 +263,7 @@ def _load_recs(session: Session, ids: list[int], lock: bool) -> dict[int, _Rec]:
 
 def _new_values(user_id: int, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The row `contacts.new_contact` would make from this item, as plain values."""
-    values: dict[str, Any] = {name: data.get(name) for name in SCALAR_FIELDS}
-    values["role"] = data.get("role") or "other"
-    values.update({name: bool(data.get(name, False)) for name in FLAG_FIELDS})
-    values.update({name: list(data.get(name) or []) for name in LIST_FIELDS})
-    values.update(
-        id=None, user_id=user_id, name=data["name"], source=data.get("source") or "import",
-        import_key=data.get("import_key"), merged_into_id=None, last_touch_at=None,
-        created_at=now, updated_at=now, dirty_at=now,
-    )
-    return values
+    return {**new_contact_values(user_id, data, "import", now), "id": None}
 
 
 def _match_all(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -16,6 +17,7 @@ from server.jobs.dispatch import note_touched
 from server.models import Contact, ContactEmail, Profile, User, utcnow
 from server.services.contact_fields import (
     FLAG_FIELDS,
+    LIST_FIELDS,
     SCALAR_FIELDS,
     canonical_profiles,
     first_name_of,
@@ -134,20 +136,24 @@ def merge_fields(contact: Contact, data: dict[str, Any]) -> bool:
     return changed
 
 
+def new_contact_values(
+    user_id: int, data: dict[str, Any], source: str, now: datetime
+) -> dict[str, Any]:
+    """The columns of a contact created from saved data (`source` when the data names none)."""
+    values: dict[str, Any] = {name: data.get(name) for name in SCALAR_FIELDS}
+    values["role"] = data.get("role") or "other"
+    values.update({name: bool(data.get(name, False)) for name in FLAG_FIELDS})
+    values.update({name: list(data.get(name) or []) for name in LIST_FIELDS})
+    values.update(
+        user_id=user_id, name=data["name"], source=data.get("source") or source,
+        import_key=data.get("import_key"), merged_into_id=None, last_touch_at=None,
+        created_at=now, updated_at=now, dirty_at=now,
+    )
+    return values
+
+
 def new_contact(user_id: int, data: dict[str, Any], source: str) -> Contact:
-    contact = Contact(user_id=user_id, name=data["name"], source=data.get("source") or source)
-    for name in SCALAR_FIELDS:
-        if data.get(name) is not None:
-            setattr(contact, name, data[name])
-    for name in FLAG_FIELDS:
-        setattr(contact, name, bool(data.get(name, False)))
-    for name in ("emails", "phones", "tags"):
-        setattr(contact, name, list(data.get(name) or []))
-    contact.import_key = data.get("import_key")
-    now = utcnow()
-    contact.created_at = contact.updated_at = now
-    contact.dirty_at = utcnow()
-    return contact
+    return Contact(**new_contact_values(user_id, data, source, utcnow()))
 
 
 def save_contact(

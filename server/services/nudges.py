@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError, not_found
@@ -13,6 +14,7 @@ from server.domain.nudges import lifecycle
 from server.domain.nudges.lifecycle import LifecycleError, Transition
 from server.jobs.dispatch import note_touched
 from server.models import Contact, Nudge, Opportunity, User, utcnow
+from server.rawsql import RawConnection, Statement
 from server.services.nudge_context import nudge_ctx, user_ctx
 from server.services.nudge_views import nudge_view
 from server.services.pagination import decode_cursor, encode_cursor
@@ -78,6 +80,39 @@ def list_nudges(
         rows = rows[:limit]
         next_cursor = encode_cursor([offset + limit])
     return views(session, rows, now), next_cursor
+
+
+_NOW = bindparam("now", type_=Nudge.due_at.type)
+# What nudge_view shows, and the contact's name and e-mails.
+_VIEW_KEYS = ("id", "rule", "step", "contact_id", "opportunity_id", "priority", "due_at",
+              "notify_at", "state", "visible", "message", "reason", "channel", "snooze_count",
+              "snoozed_until", "completed_by_interaction_id", "created_at", "updated_at")
+_DUE_PAGE = Statement(
+    select(*(Nudge.__table__.c[key] for key in _VIEW_KEYS), Contact.name, Contact.emails)
+    .outerjoin(Contact, Contact.id == Nudge.contact_id)
+    .where(Nudge.user_id == bindparam("user_id"), _state_filter("due", _NOW))  # type: ignore[arg-type]
+    .order_by(Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(),
+              Nudge.id)
+    .limit(bindparam("limit", type_=Integer)),
+    iso_datetimes=True,
+)
+
+
+def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any]:
+    """The popup's list: `list_nudges` with state=due and no cursor or filter, in one raw query
+    (it is the most requested read; SPEC §9)."""
+    now = utcnow()
+    rows = conn.rows(_DUE_PAGE, user_id=user_id, now=now, limit=limit + 1)
+    next_cursor = encode_cursor([limit]) if len(rows) > limit else None
+    items = []
+    for row in rows[:limit]:
+        nudge = SimpleNamespace(**dict(zip(_VIEW_KEYS, row, strict=False)))
+        name, mails = row[-2], row[-1]
+        cid = nudge.contact_id
+        names = {cid: name or ""} if cid is not None else {}
+        emails = {cid: (mails or [None])[0]} if cid is not None else {}
+        items.append(nudge_view(nudge, names, emails, "due"))  # type: ignore[arg-type]
+    return {"items": items, "next": next_cursor}
 
 
 def summary(session: Session, user: User) -> dict[str, Any]:

@@ -80,6 +80,19 @@ def rescore(
     return results
 
 
+def warmth_columns(w: Warmth, previous: int | None) -> dict[str, Any]:
+    """The contact columns that hold a computed warmth."""
+    return {
+        "warmth_score": w.score,
+        "warmth_band": w.band,
+        "warmth_reason": w.reason[:300],
+        "warmth_components": {"O": round(w.O, 4), "I": round(w.I, 4), "B": round(w.B, 4),
+                              "T": round(w.T, 4), "S": round(w.S, 4)},
+        "warmth_computed_at": w.computed_at,
+        "previous_warmth": previous,
+    }
+
+
 def store(session: Session, results: dict[int, Warmth]) -> None:
     if not results:
         return
@@ -88,19 +101,7 @@ def store(session: Session, results: dict[int, Warmth]) -> None:
             select(Contact.id, Contact.warmth_score).where(Contact.id.in_(list(results)))
         ).all()
     )
-    params = [
-        {
-            "cid": cid,
-            "warmth_score": w.score,
-            "warmth_band": w.band,
-            "warmth_reason": w.reason[:300],
-            "warmth_components": {"O": round(w.O, 4), "I": round(w.I, 4), "B": round(w.B, 4),
-                                  "T": round(w.T, 4), "S": round(w.S, 4)},
-            "warmth_computed_at": w.computed_at,
-            "previous_warmth": current.get(cid),
-        }
-        for cid, w in results.items()
-    ]
+    params = [{"cid": cid, **warmth_columns(w, current.get(cid))} for cid, w in results.items()]
     stmt = (
         update(Contact.__table__)
         .where(Contact.__table__.c.id == bindparam("cid"))

@@ -49,12 +49,31 @@ def test_write_enqueues_and_a_real_worker_scores(redis_app, processes, tmp_path:
     assert u.get("/health").get_json()["queue"] == "redis"
     conn = Redis.from_url(redis_app.config["THRICE"].redis_url)
     assert Queue(queues.SCORES, connection=conn).count >= 1
-    assert _contact_state(redis_app, cid)[0] is None  # not scored in the request
+    score, dirty = _contact_state(redis_app, cid)
+    assert score == 0 and dirty is not None  # scored at creation; the reply waits for a worker
 
     processes.thrice("worker", redis_app, tmp_path / "worker.log")
     score = wait_for(lambda: _contact_state(redis_app, cid)[0], 30, "the worker to score")
     assert score == u.get(f"/contacts/{cid}/warmth").get_json()["score"] > 0
     assert _contact_state(redis_app, cid)[1] is None
+
+
+def test_a_new_contact_needs_no_job(redis_app):
+    """Saving a person with no history stores its final state at once (its warmth is that of no
+    events, and no rule can fire yet): nothing is enqueued and nothing is left dirty."""
+    u = new_user(redis_app)
+    conn = Redis.from_url(redis_app.config["THRICE"].redis_url)
+    before = Queue(queues.SCORES, connection=conn).count
+    created = u.post("/contacts", json={"name": "Di", "profiles": [{"url": "https://x.com/di"}]})
+    assert created.status_code == 201
+    assert created.get_json()["warmth"]["score"] == 0
+    assert _contact_state(redis_app, created.get_json()["id"]) == (0, None)
+    assert Queue(queues.SCORES, connection=conn).count == before
+    # A manager can get R7's warm-up nudge, so that save goes to the workers.
+    manager = u.post("/contacts", json={"name": "Ed", "role": "hiring_manager",
+                                        "profiles": [{"url": "https://x.com/ed"}]})
+    assert manager.status_code == 201
+    assert Queue(queues.SCORES, connection=conn).count == before + 1
 
 
 def test_redis_down_saves_everything_and_cron_catches_up(
@@ -74,7 +93,7 @@ def test_redis_down_saves_everything_and_cron_catches_up(
     assert health.get_json()["queue"] == "down"
     assert u.get(f"/contacts/{cid}/interactions").get_json()["items"][0]["type"] == "call"
     score, dirty = _contact_state(app, cid)
-    assert score is None and dirty is not None
+    assert score == 0 and dirty is not None  # the call is not scored yet
 
     private_redis.start()
     processes.thrice("cron", app, tmp_path / "cron.log")

@@ -1,0 +1,219 @@
+"""SQLAlchemy Core statements run straight on the DBAPI connection, for the hottest requests.
+
+A Session or Connection costs 100-250 µs of Python around each statement (transaction objects,
+events, result wrapping); the statement itself on SQLite costs about 10 µs. The token check on
+every request, the popup's list and saving a contact are worth more than that (SPEC §9 load
+goals), so they run here. The SQL is still written with SQLAlchemy Core against the models, so it
+is the same on SQLite and PostgreSQL and the schema keeps one source; each statement is compiled
+once per dialect, and values go through the columns' own type processors both ways, so what is
+stored and read is exactly what the ORM would store and read.
+
+Errors are re-raised as SQLAlchemy's `DBAPIError` family (with `connection_invalidated` set on a
+lost connection), so the API's error handlers answer them as they answer the ORM's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from flask import g
+from sqlalchemy import JSON, Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+
+from server.models.base import UTCDateTime
+from server.schemas.fields import iso_z
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    positional: tuple[str, ...] | None  # parameter order for ? placeholders, else named
+    defaults: Mapping[str, Any]  # values bound in the statement itself (literals)
+    binds: Mapping[str, Any]  # name -> bind processor
+    results: tuple[tuple[int, Any], ...]  # (column position, result processor)
+
+
+class Statement:
+    """A Core statement, compiled on first use for each dialect.
+
+    `iso_datetimes`: the rows are only turned into JSON, so datetime columns come back as the
+    API writes them (ISO-8601 UTC with 'Z', `iso_z`), straight from SQLite's stored text, and
+    JSON columns are decoded with orjson.
+    """
+
+    def __init__(self, stmt: ClauseElement, *, iso_datetimes: bool = False) -> None:
+        self.stmt = stmt
+        self.iso_datetimes = iso_datetimes
+        self._compiled: dict[str, _Compiled] = {}
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = self._compile(dialect)
+        return found
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        compiled = self.stmt.compile(dialect=dialect)
+        binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                 for name, bind in compiled.binds.items()}
+        defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
+                    if bind.value is not None or not bind.required}
+        columns = getattr(self.stmt, "selected_columns", None)
+        if columns is None:
+            columns = getattr(self.stmt, "_returning", ()) or ()
+        results = tuple(
+            (i, self._result_processor(column.type, dialect)) for i, column in enumerate(columns))
+        positional = tuple(compiled.positiontup or ()) if dialect.positional else None
+        return _Compiled(compiled.string, positional, defaults,
+                         {k: v for k, v in binds.items() if v is not None},
+                         tuple((i, p) for i, p in results if p is not None))
+
+    def _result_processor(self, type_: Any, dialect: Dialect) -> Any:
+        process = type_.dialect_impl(dialect).result_processor(dialect, None)
+        if not self.iso_datetimes:
+            return process
+        if isinstance(type_, JSON) and process is not None:
+            def decode(value: Any) -> Any:
+                return orjson.loads(value) if type(value) is str else process(value)
+
+            return decode
+        if not isinstance(type_, UTCDateTime):
+            return process
+        full = process or (lambda value: value)
+
+        def iso(value: Any) -> str:
+            # SQLite's text for a DateTime is "YYYY-MM-DD HH:MM:SS.ffffff" (naive UTC).
+            if type(value) is str and len(value) == 26 and value[10] == " " and value[19] == ".":
+                micro = value[20:]
+                return (f"{value[:10]}T{value[11:19]}Z" if micro == "000000"
+                        else f"{value[:10]}T{value[11:]}Z")
+            return iso_z(full(value))
+
+        return iso
+
+
+class RawConnection:
+    """One DBAPI connection from the engine's pool; on SQLite in autocommit mode (each statement
+    is its own transaction) unless `begin_write` opened one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._error = self.dialect.loaded_dbapi.Error
+        try:
+            self._fairy = engine.raw_connection()
+        except self._error as exc:
+            raise DBAPIError.instance("connect", {}, exc, self._error,
+                                      dialect=self.dialect) from exc
+        self._in_write = False
+
+    def _params(self, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
+        merged = {**compiled.defaults, **values}
+        for name, process in compiled.binds.items():
+            value = merged.get(name)
+            if value is not None:
+                merged[name] = process(value)
+        if compiled.positional is not None:
+            return tuple(merged[name] for name in compiled.positional)
+        return merged
+
+    def _run(self, sql: str, params: Any) -> Any:
+        cursor = self._fairy.cursor()
+        try:
+            cursor.execute(sql, params)
+        except self._error as exc:
+            invalidated = self.dialect.is_disconnect(exc, self._fairy, cursor)
+            if invalidated:
+                self._fairy.invalidate(exc)
+            raise DBAPIError.instance(sql, params, exc, self._error,
+                                      connection_invalidated=invalidated,
+                                      dialect=self.dialect) from exc
+        return cursor
+
+    def rows(self, statement: Statement, **values: Any) -> list[tuple[Any, ...]]:
+        compiled = statement.compiled(self.dialect)
+        cursor = self._run(compiled.sql, self._params(compiled, values))
+        fetched = cursor.fetchall()
+        cursor.close()
+        processors = compiled.results
+        if not processors:
+            return fetched
+        out: list[tuple[Any, ...]] = []
+        for row in fetched:
+            values = list(row)
+            for i, process in processors:
+                if values[i] is not None:
+                    values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
+
+    def first(self, statement: Statement, **values: Any) -> tuple[Any, ...] | None:
+        found = self.rows(statement, **values)
+        return found[0] if found else None
+
+    def execute(self, statement: Statement, **values: Any) -> None:
+        compiled = statement.compiled(self.dialect)
+        self._run(compiled.sql, self._params(compiled, values)).close()
+
+    def insert(self, statement: Statement, **values: Any) -> int:
+        """Run an INSERT and return the new row's id (the statement must RETURN it on
+        PostgreSQL; SQLite reports it itself)."""
+        compiled = statement.compiled(self.dialect)
+        cursor = self._run(compiled.sql, self._params(compiled, values))
+        new_id = cursor.fetchone()[0] if cursor.description else cursor.lastrowid
+        cursor.close()
+        return int(new_id)
+
+    def begin_write(self) -> None:
+        """Open a write transaction; on SQLite take the write lock now (BEGIN IMMEDIATE) so a
+        busy writer is waited for (see extensions._configure_sqlite)."""
+        if self.dialect.name == "sqlite":
+            self._run("BEGIN IMMEDIATE", ())
+        self._in_write = True
+
+    def commit(self) -> None:
+        try:
+            self._fairy.commit()
+        except self._error as exc:
+            raise DBAPIError.instance("COMMIT", {}, exc, self._error,
+                                      dialect=self.dialect) from exc
+        self._in_write = False
+
+    def rollback(self) -> None:
+        with suppress(self._error):  # a lost connection has nothing to roll back
+            self._fairy.rollback()
+        self._in_write = False
+
+    def close(self) -> None:
+        if self._in_write:
+            self.rollback()
+        self._fairy.close()  # back to the pool (which rolls back anything left open)
+
+
+def request_connection(engine: Engine) -> RawConnection:
+    """This request's raw connection (one pool checkout per request, for the token check and
+    a hot endpoint's own statements); `release_request_connection` returns it."""
+    conn = g.get("thrice_raw")
+    if conn is None:
+        conn = g.thrice_raw = RawConnection(engine)
+    return conn
+
+
+def release_request_connection() -> None:
+    conn = g.pop("thrice_raw", None)
+    if conn is not None:
+        conn.close()
+
+
+@contextmanager
+def raw_connection(engine: Engine) -> Iterator[RawConnection]:
+    conn = RawConnection(engine)
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -1,0 +1,91 @@
+"""Saving a brand-new contact with nothing to derive: one raw transaction, no job.
+
+The extension's "Save contact" is the API's most frequent write (SPEC §9 sets its throughput
+at half of a bare Flask endpoint). When the URLs are new, the contact is created with no
+history: its warmth is that of no events (computed here with the same pure function the jobs
+use), and no rule can fire for it (R1-R6 and R8-R11 need interactions or opportunities; R7 needs
+a hiring or department manager, which this path leaves to the general one). So the row is
+stored complete, with nothing marked dirty and nothing to enqueue, and a read right after sees
+exactly what the scoring job would have stored.
+
+Everything else (a known URL, a manager, anything the lean loader does not vouch for, a race on
+the unique URL) returns None *before* writing anything, and `save_contact` handles it.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Request
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from server.api.errors import ApiError
+from server.domain.nudges.context import MANAGER_ROLES
+from server.domain.warmth import compute_warmth_many
+from server.models import Contact, ContactEmail, Profile, utcnow
+from server.rawsql import RawConnection, Statement
+from server.schemas.contact import ContactIn
+from server.schemas.fastload import LeanLoader
+from server.services.contact_fields import canonical_profiles
+from server.services.contacts import _clean, new_contact_values
+from server.services.serialize import contact_view, tier_of
+from server.services.warmth import warmth_columns
+
+_LEAN = LeanLoader(ContactIn())
+_CONTACTS = Contact.__table__
+_COLUMNS = tuple(c.key for c in _CONTACTS.c if c.key != "id")
+_OWNER = Statement(select(Profile.contact_id).where(
+    Profile.user_id == bindparam("user_id"), Profile.url == bindparam("url")))
+_NEW_ROW = insert(_CONTACTS).values(
+    {k: bindparam(k, type_=_CONTACTS.c[k].type) for k in _COLUMNS})
+_INSERT_CONTACT = Statement(_NEW_ROW)  # SQLite reports the id itself
+_INSERT_CONTACT_RETURNING = Statement(_NEW_ROW.returning(_CONTACTS.c.id))
+_INSERT_PROFILE = Statement(insert(Profile.__table__).values(
+    user_id=bindparam("user_id"), contact_id=bindparam("contact_id"),
+    network=bindparam("network"), url=bindparam("url"), handle=bindparam("handle")))
+_INSERT_EMAIL = Statement(insert(ContactEmail.__table__).values(
+    user_id=bindparam("user_id"), contact_id=bindparam("contact_id"), email=bindparam("email")))
+
+
+def try_create(conn: RawConnection, user_id: int, request: Request) -> dict[str, Any] | None:
+    """The created contact's view, or None: then nothing was written and the general path
+    must handle the request."""
+    if not request.is_json:
+        return None
+    body = request.get_json(silent=True)
+    data = _LEAN.load(body)
+    if data is None:
+        return None
+    try:
+        data = _clean(data)
+        refs = canonical_profiles(data.get("profiles") or [])
+    except ApiError:
+        return None
+    if data.get("role") in MANAGER_ROLES:
+        return None
+    now = utcnow()
+    values = new_contact_values(user_id, data, "api", now)
+    values.update(warmth_columns(compute_warmth_many({0: []}, now)[0], None))
+    values["dirty_at"] = None
+    conn.begin_write()
+    try:
+        for ref in refs:
+            if conn.first(_OWNER, user_id=user_id, url=ref.url) is not None:
+                conn.rollback()
+                return None
+        contact_id = conn.insert(_INSERT_CONTACT if conn.dialect.name == "sqlite"
+                                 else _INSERT_CONTACT_RETURNING, **values)
+        for ref in refs:
+            conn.execute(_INSERT_PROFILE, user_id=user_id, contact_id=contact_id,
+                         network=ref.network, url=ref.url, handle=ref.handle)
+        for email in dict.fromkeys(e.casefold() for e in values["emails"]):
+            conn.execute(_INSERT_EMAIL, user_id=user_id, contact_id=contact_id, email=email)
+        conn.commit()
+    except IntegrityError:  # a concurrent save took one of the URLs: save_contact retries
+        conn.rollback()
+        return None
+    contact = SimpleNamespace(id=contact_id, **values, profiles=[
+        SimpleNamespace(network=r.network, url=r.url, handle=r.handle) for r in refs])
+    return contact_view(contact, tier_of(contact, False))  # type: ignore[arg-type]

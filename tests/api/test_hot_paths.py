@@ -1,0 +1,139 @@
+"""The raw-SQL hot paths (token check, the popup's list, saving a new contact) answer exactly what
+the general paths answer, and hand everything unusual to them (SPEC §9 load goals, §5.2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import ApiToken, Contact, ContactEmail, Nudge
+
+NOW = datetime.now(UTC)
+
+
+def _due_nudges(user, n: int) -> list[int]:  # noqa: ANN001
+    """n contacts, each with a by-date promise that passed: n due R2 nudges."""
+    assert user.patch("/me", json={"weekend": []}).status_code == 200
+    ids = []
+    for i in range(n):
+        cid = user.post("/contacts", json={"name": f"Due {i}",
+                                           "emails": [f"Due.{i}@Example.com"]}).get_json()["id"]
+        answer = user.post(f"/contacts/{cid}/interactions", json={
+            "type": "promise_made", "occurred_at": (NOW - timedelta(days=3 + i)).isoformat(),
+            "promise": {"kind": "by_date", "date": (NOW - timedelta(days=2)).date().isoformat()}})
+        assert answer.status_code == 201, answer.get_json()
+        ids.append(cid)
+    return ids
+
+
+def test_the_popup_list_matches_the_general_path(user):
+    _due_nudges(user, 7)
+    with user.app.app_context():  # a snoozed nudge past its time is due too (§5.2)
+        row = db.session.scalars(select(Nudge).where(Nudge.user_id == user.id)).first()
+        row.state, row.snoozed_until = "snoozed", NOW - timedelta(minutes=1, microseconds=7)
+        db.session.commit()
+    fast = user.get("/nudges?state=due&limit=5")
+    # A cursor (even an empty one) sends the request through NudgeQuery and list_nudges.
+    general = user.get("/nudges?state=due&limit=5&cursor=")
+    assert fast.status_code == general.status_code == 200
+    assert fast.get_json() == general.get_json()
+    assert len(fast.get_json()["items"]) == 5 and fast.get_json()["next"]
+    rest = user.get(f"/nudges?state=due&limit=5&cursor={fast.get_json()['next']}").get_json()
+    assert len(rest["items"]) == 2 and rest["next"] is None
+    default = user.get("/nudges").get_json()  # state=due and limit=50 by default
+    assert default == user.get("/nudges?state=due&limit=50&cursor=").get_json()
+    assert len(default["items"]) == 7
+    assert {n["state"] for n in default["items"]} == {"due"}
+    snoozed = [n for n in default["items"] if n["snoozed_until"]]
+    assert len(snoozed) == 1 and snoozed[0]["snoozed_until"].endswith("Z")
+    first = default["items"][0]
+    assert first["contact"]["email"] == f"{first['contact']['name']}@example.com".replace(
+        " ", ".")  # the contact's first e-mail, as saved
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "limit=abc", "limit=-1",
+                                   "state=nope"])
+def test_unusual_popup_queries_get_the_schema_errors(user, query):
+    answer = user.get(f"/nudges?{query}")
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"]["query"]
+
+
+def test_the_popup_list_is_scoped_to_the_token(make_user):
+    alice, bob = make_user(), make_user()
+    _due_nudges(alice, 2)
+    assert len(alice.get("/nudges").get_json()["items"]) == 2
+    assert bob.get("/nudges").get_json() == {"items": [], "next": None}
+
+
+def test_a_new_contact_is_stored_complete_with_nothing_left_to_do(user):
+    body = {"name": "Ada Lovelace", "company": "Analytical", "emails": ["Ada@Example.com"],
+            "profiles": [{"url": "https://www.linkedin.com/in/Ada-L/"}], "tags": ["math"]}
+    answer = user.post("/contacts", json=body)
+    assert answer.status_code == 201
+    created = answer.get_json()
+    assert created["warmth"]["score"] == 0 and created["warmth"]["band"] == "cold"
+    assert created["profiles"] == [{"network": "linkedin",
+                                    "url": "https://linkedin.com/in/ada-l", "handle": "ada-l"}]
+    assert created["first_name"] == "Ada" and created["source"] == "api"
+    assert created["role"] == "other" and created["tier"] is None
+    # What a read right after shows is what was answered.
+    again = user.get(f"/contacts/{created['id']}").get_json()
+    assert again == created
+    with user.app.app_context():
+        row = db.session.get(Contact, created["id"])
+        assert row.dirty_at is None and row.warmth_components is not None
+        assert db.session.scalars(select(ContactEmail.email).where(
+            ContactEmail.contact_id == row.id)).all() == ["ada@example.com"]
+    # The stored warmth is what the scoring job computes for it.
+    recomputed = user.get(f"/contacts/{created['id']}/warmth").get_json()
+    assert recomputed["score"] == 0
+    # The e-mail index is filled: an import of the same address lands on this contact.
+    bulk = user.post("/contacts/bulk", json={"items": [
+        {"name": "A. Lovelace", "emails": ["ada@example.com"]}]}).get_json()
+    assert bulk["results"][0]["id"] == created["id"]
+
+
+def test_saving_a_known_url_again_goes_the_general_way(user):
+    first = user.post("/contacts", json={"name": "Grace", "profiles": [
+        {"url": "https://github.com/grace"}]})
+    second = user.post("/contacts", json={"name": "Grace Hopper", "title": "Admiral",
+                                          "profiles": [{"url": "http://github.com/Grace/"}]})
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.get_json()["id"] == first.get_json()["id"]
+    assert second.get_json()["title"] == "Admiral"
+
+
+def test_a_manager_goes_the_general_way_and_gets_the_warm_up_nudge(user):
+    answer = user.post("/contacts", json={
+        "name": "Hal Manager", "role": "hiring_manager",
+        "profiles": [{"url": "https://x.com/hal"}]})
+    assert answer.status_code == 201
+    r7 = user.get(f"/nudges?state=all&contact_id={answer.get_json()['id']}").get_json()["items"]
+    assert [n["rule"] for n in r7] == ["R7"]
+
+
+@pytest.mark.parametrize("body", [
+    {"name": ""}, {"name": "X", "emails": ["not-an-email"]}, {"name": "X", "starred": 1},
+    {"name": "X", "profiles": [{"url": "ftp://nope"}]}, {"nom": "X"}, ["X"],
+])
+def test_bad_contacts_get_the_schema_errors_and_store_nothing(user, body):
+    answer = user.post("/contacts", json=body)
+    assert answer.status_code == 422, answer.get_json()
+    assert answer.get_json()["errors"]
+    assert user.get("/contacts").get_json()["items"] == []
+
+
+def test_the_token_check_records_use_once_a_minute(user):
+    assert user.get("/me").status_code == 200
+    with user.app.app_context():
+        token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+        first = token.last_used_at
+        assert first is not None and NOW - timedelta(minutes=1) < first
+    assert user.get("/contacts").status_code == 200
+    with user.app.app_context():
+        token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+        assert token.last_used_at == first  # not rewritten within the minute
