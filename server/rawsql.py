@@ -29,13 +29,16 @@ from sqlalchemy.sql import ClauseElement
 from server.models.base import UTCDateTime
 from server.schemas.fields import iso_z
 
+_REQUIRED = object()
+
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
-    positional: tuple[str, ...] | None  # parameter order for ? placeholders, else named
-    defaults: Mapping[str, Any]  # values bound in the statement itself (literals)
-    binds: Mapping[str, Any]  # name -> bind processor
+    positional: bool  # ? placeholders (a tuple of values), else named (a dict)
+    # Per parameter, in placeholder order: (name, bind processor or None, the value bound in
+    # the statement itself or _REQUIRED).
+    plan: tuple[tuple[str, Any, Any], ...]
     results: tuple[tuple[int, Any], ...]  # (column position, result processor)
 
 
@@ -60,18 +63,20 @@ class Statement:
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.stmt.compile(dialect=dialect)
-        binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                 for name, bind in compiled.binds.items()}
-        defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
-                    if bind.value is not None or not bind.required}
+        if dialect.positional:
+            names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        else:
+            names = tuple(compiled.binds)
+        plan = tuple(
+            (name, bind.type.dialect_impl(dialect).bind_processor(dialect),
+             bind.effective_value if bind.value is not None or not bind.required else _REQUIRED)
+            for name, bind in ((name, compiled.binds[name]) for name in names))
         columns = getattr(self.stmt, "selected_columns", None)
         if columns is None:
             columns = getattr(self.stmt, "_returning", ()) or ()
         results = tuple(
             (i, self._result_processor(column.type, dialect)) for i, column in enumerate(columns))
-        positional = tuple(compiled.positiontup or ()) if dialect.positional else None
-        return _Compiled(compiled.string, positional, defaults,
-                         {k: v for k, v in binds.items() if v is not None},
+        return _Compiled(compiled.string, bool(dialect.positional), plan,
                          tuple((i, p) for i, p in results if p is not None))
 
     def _result_processor(self, type_: Any, dialect: Dialect) -> Any:
@@ -113,14 +118,15 @@ class RawConnection:
         self._in_write = False
 
     def _params(self, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
-        merged = {**compiled.defaults, **values}
-        for name, process in compiled.binds.items():
-            value = merged.get(name)
-            if value is not None:
-                merged[name] = process(value)
-        if compiled.positional is not None:
-            return tuple(merged[name] for name in compiled.positional)
-        return merged
+        out = []
+        for name, process, bound in compiled.plan:
+            value = values.get(name, bound)
+            if value is _REQUIRED:
+                raise KeyError(f"no value for the parameter {name!r}")
+            out.append(process(value) if process is not None and value is not None else value)
+        if compiled.positional:
+            return tuple(out)
+        return {name: value for (name, _, _), value in zip(compiled.plan, out, strict=True)}
 
     def _run(self, sql: str, params: Any) -> Any:
         cursor = self._fairy.cursor()

@@ -7,7 +7,8 @@ run with jobs on Redis) and the bare app under the very same gunicorn options (`
 scripts.bench.bare_app`, server.serve.gunicorn_options), drives each with wrk on
 loopback, and prints requests/s, p50 and p99 and the ratios against bare Flask:
 saving a contact (POST /contacts, goal ≥ 0.5) and the popup's due nudges
-(GET /nudges?state=due, goal ≥ 0.6). Needs wrk (`apt-get install wrk`).
+(GET /nudges?state=due with 20 due nudges listed, goal ≥ 0.6). With Redis a `thrice worker`
+runs beside the server, as in production. Needs wrk (`apt-get install wrk`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+DUE = 20  # due nudges in the popup's list while it is measured
 # Every request saves a new person: ids are unique per wrk thread (each thread runs its own
 # Lua state with the same random seed, so a random id alone would repeat across threads).
 POST_LUA = """
@@ -98,7 +100,23 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def empty_queues(redis_url: str) -> None:
+    """Jobs left in this Redis by an earlier run point at databases that are gone."""
+    from redis import Redis
+    from rq import Queue
+
+    from server.jobs.queues import ALL
+
+    connection = Redis.from_url(redis_url)
+    for name in ALL:
+        Queue(name, connection=connection).empty()
 
 
 def thrice_run(label: str, env: dict[str, str], seconds: int, connections: int,
@@ -110,16 +128,21 @@ def thrice_run(label: str, env: dict[str, str], seconds: int, connections: int,
     port = free_port()
     proc = start([sys.executable, "-m", "server.cli", "serve", "--port", str(port),
                   "--workers", "2"], env)
+    # With Redis the nudges are made by a worker, as in production.
+    worker = start([sys.executable, "-m", "server.cli", "worker"], env) \
+        if env.get("REDIS_URL") else None
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/api/v1/health")
-        seed_due_nudges(base, token, 20)
+        seed_due_nudges(base, token, DUE)
         save = wrk(base, POST_LUA.format(tag=label, path="/api/v1/contacts", token=token),
                    seconds, connections, workdir)
         popup = wrk(base, GET_LUA.format(path="/api/v1/nudges?state=due&limit=50", token=token),
                     seconds, connections, workdir)
     finally:
         stop(proc)
+        if worker is not None:
+            stop(worker)
     return {"save": save, "popup": popup}
 
 
@@ -142,6 +165,11 @@ def seed_due_nudges(base: str, token: str, n: int) -> None:
         call("POST", f"/contacts/{cid}/interactions", {
             "type": "promise_made", "occurred_at": (now - timedelta(days=3)).isoformat(),
             "promise": {"kind": "by_date", "date": (now - timedelta(days=2)).date().isoformat()}})
+    deadline = time.monotonic() + 60
+    while len(call("GET", "/nudges?state=due&limit=50")["items"]) < n:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the {n} due nudges did not appear (is a worker running?)")
+        time.sleep(0.2)
 
 
 def main() -> None:
@@ -149,7 +177,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--redis-url", default=None,
-                        help="also measure with jobs on Redis (a worker is not needed to serve)")
+                        help="also measure with jobs on Redis (a database of its own: the "
+                             "benchmark empties Thrice's queues there)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -171,6 +200,7 @@ def main() -> None:
     runs = {"inline": {"THRICE_INSTANCE_PATH": str(workdir / "inline"),
                        "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": ""}}
     if args.redis_url:
+        empty_queues(args.redis_url)
         runs["redis"] = {"THRICE_INSTANCE_PATH": str(workdir / "redis"),
                          "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": args.redis_url}
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn -w 2 everywhere, "

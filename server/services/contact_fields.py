@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import phonenumbers
 from nameparser import HumanName
+from nameparser.config import CONSTANTS as C  # noqa: N811 - nameparser's own name
 
 from server.api.errors import ApiError
 from server.domain.urls import InvalidProfileUrl, ProfileRef, canonicalize
@@ -21,7 +23,22 @@ MAX_FIRST_NAME = 100
 MAX_HANDLE = 200
 
 
+# "Given Family" names of two plain words, none of them a word nameparser treats specially,
+# parse the same every time: answered without it (a HumanName costs ~50 µs, a sizeable part
+# of saving a contact). tests/services/test_first_names.py checks this against nameparser.
+_PLAIN_WORD = re.compile(r"[^\W_][\w'-]*")
+_SPECIAL_WORDS = frozenset(
+    [*C.prefixes, *C.conjunctions, *C.suffix_acronyms, *C.suffix_not_acronyms,
+     *C.first_name_titles])
+_TITLES = frozenset(C.titles)
+
+
 def first_name_of(name: str) -> str | None:
+    words = name.split()
+    if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words):
+        given, family = words[0].lower(), words[1].lower()
+        if not ({given, family} & _SPECIAL_WORDS) and family not in _TITLES:
+            return None if given in _TITLES else words[0][:MAX_FIRST_NAME]
     parsed = HumanName(name)
     # A one-word 200-character name parses as a first name longer than its column (100).
     return (parsed.first or "").strip()[:MAX_FIRST_NAME] or None
