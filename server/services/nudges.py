@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
@@ -16,7 +15,7 @@ from server.jobs.dispatch import note_touched
 from server.models import Contact, Nudge, Opportunity, User, utcnow
 from server.rawsql import RawConnection, Statement
 from server.services.nudge_context import nudge_ctx, user_ctx
-from server.services.nudge_views import nudge_view
+from server.services.nudge_views import VIEW_FIELDS, nudge_view, row_view
 from server.services.pagination import decode_cursor, encode_cursor
 
 LIVE = ("scheduled", "due", "snoozed")
@@ -83,12 +82,8 @@ def list_nudges(
 
 
 _NOW = bindparam("now", type_=Nudge.due_at.type)
-# What nudge_view shows, and the contact's name and e-mails.
-_VIEW_KEYS = ("id", "rule", "step", "contact_id", "opportunity_id", "priority", "due_at",
-              "notify_at", "state", "visible", "message", "reason", "channel", "snooze_count",
-              "snoozed_until", "completed_by_interaction_id", "created_at", "updated_at")
 _DUE_PAGE = Statement(
-    select(*(Nudge.__table__.c[key] for key in _VIEW_KEYS), Contact.name, Contact.emails)
+    select(*(Nudge.__table__.c[key] for key in VIEW_FIELDS), Contact.name, Contact.emails)
     .outerjoin(Contact, Contact.id == Nudge.contact_id)
     .where(Nudge.user_id == bindparam("user_id"), _state_filter("due", _NOW))  # type: ignore[arg-type]
     .order_by(Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(),
@@ -104,14 +99,7 @@ def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any]:
     now = utcnow()
     rows = conn.rows(_DUE_PAGE, user_id=user_id, now=now, limit=limit + 1)
     next_cursor = encode_cursor([limit]) if len(rows) > limit else None
-    items = []
-    for row in rows[:limit]:
-        nudge = SimpleNamespace(**dict(zip(_VIEW_KEYS, row, strict=False)))
-        name, mails = row[-2], row[-1]
-        cid = nudge.contact_id
-        names = {cid: name or ""} if cid is not None else {}
-        emails = {cid: (mails or [None])[0]} if cid is not None else {}
-        items.append(nudge_view(nudge, names, emails, "due"))  # type: ignore[arg-type]
+    items = [row_view(row, "due", row[-2], row[-1]) for row in rows[:limit]]
     return {"items": items, "next": next_cursor}
 
 
