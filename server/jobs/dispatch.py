@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 SYNC_LIMIT = 100  # contacts: a bulk write touching more is scored in the background (inline)
 DRAIN_CHUNK = 250  # contacts per background transaction: short write locks
 QUIET = 1.0  # seconds without a bulk write before the background thread starts a chunk
+# The catch-up sweep leaves marked contacts to the background thread while a bulk import is
+# running (and for this long after its last batch): doing them twice would slow the import.
+BULK_GRACE = 30.0
 
 
 @dataclass
@@ -114,6 +117,17 @@ def note_touched(user_id: int, contact_ids: Iterable[int], *, deferrable: bool =
     key = "thrice_touched_bulk" if deferrable else "thrice_touched"
     touched: dict[int, set[int]] = g.setdefault(key, {})
     touched.setdefault(user_id, set()).update(contact_ids)
+
+
+def bulk_import_active() -> bool:
+    """A bulk import wrote in this instance within BULK_GRACE seconds (inline mode only)."""
+    marker = _activity_marker()
+    if marker is None:
+        return False
+    try:
+        return time.time() - os.stat(marker).st_mtime < BULK_GRACE
+    except OSError:
+        return False
 
 
 def _activity_marker() -> str | None:

@@ -14,6 +14,7 @@ from rq import get_current_job
 
 from server.extensions import db
 from server.jobs.context import job_app_context
+from server.jobs.dispatch import bulk_import_active
 from server.models import User, utcnow
 from server.services import nudge_sync
 from server.services.processing import (
@@ -88,6 +89,10 @@ def recompute_all(user_id: int | None = None, now_iso: str | None = None) -> int
 def catch_up() -> int:
     """Finish whatever a failed enqueue or a dead worker left marked dirty."""
     with job_app_context():
+        if bulk_import_active():
+            log.info("job %s: a bulk import is running; its own background work scores its "
+                     "contacts, catch-up waits", _job_id())
+            return 0
         session = db.session
         done = process_plan(session, dirty_contacts(session))
         if done:

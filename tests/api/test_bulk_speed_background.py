@@ -185,3 +185,24 @@ def test_dry_run_gives_no_id_for_a_contact_made_earlier_in_the_batch(user):
     assert [(r["status"], r["id"]) for r in res["results"]] == [("created", None),
                                                                 ("updated", None)]
     assert user.get("/contacts").get_json()["items"] == []
+
+
+def test_catch_up_leaves_a_running_import_to_its_background_work(app, user, held):
+    """The periodic catch-up would score the same contacts as the import's background thread,
+    competing with the import for the write lock; while the import runs it waits."""
+    import os
+
+    res = bulk(user, people(dispatch.SYNC_LIMIT + 5))
+    assert dirty(app, user) == res["created"]
+    marker = os.path.join(app.instance_path, "bulk-activity")
+    with app.app_context():
+        assert dispatch.bulk_import_active()
+        assert tasks.catch_up() == 0
+    assert dirty(app, user) == res["created"]
+    # An import that stopped (a crash before its background work ran) is caught up later.
+    stale = time.time() - dispatch.BULK_GRACE - 1
+    os.utime(marker, (stale, stale))
+    with app.app_context():
+        assert not dispatch.bulk_import_active()
+        assert tasks.catch_up() >= res["created"]
+    assert dirty(app, user) == 0
