@@ -108,6 +108,7 @@ class ContactItem(MethodView):
 
     @blp.arguments(ContactPatch, required=False)  # no body changes nothing
     @blp.response(200, ContactOut)
+    @blp.alt_response(409, schema=ERROR, description="A profile URL belongs to another contact")
     def patch(self, data: dict[str, Any], contact_id: int) -> dict[str, Any]:
         user = current_user()
         contact = patch_contact(db.session, user, get_contact(db.session, user, contact_id), data)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError, not_found
-from server.domain.urls import ProfileRef
+from server.domain.urls import ProfileRef, canonicalize
 from server.jobs.dispatch import note_touched
 from server.models import Contact, ContactEmail, Profile, User, utcnow
 from server.services.contact_fields import (
@@ -115,6 +115,20 @@ def attach_profiles(session: Session, contact: Contact, refs: Sequence[ProfileRe
     return added
 
 
+def _refuse_taken_urls(session: Session, contact: Contact, sent: list[dict[str, Any]]) -> None:
+    """PATCH sets exactly what is sent, so a profile URL that belongs to another contact (a URL
+    is one person's) is a conflict, not something to skip silently."""
+    urls = [canonicalize(item["url"]).url for item in sent]  # all valid: checked before
+    owners = dict(session.execute(select(Profile.url, Profile.contact_id).where(
+        Profile.user_id == contact.user_id, Profile.url.in_(urls))).all())
+    taken = {str(i): {"url": [f"{url} belongs to contact {owners[url]}; merge the two "
+                              f"(POST /api/v1/contacts/{contact.id}/merge) to keep both."]}
+             for i, url in enumerate(urls) if owners.get(url) not in (None, contact.id)}
+    if taken:
+        raise ApiError(409, "A profile URL belongs to another contact.",
+                       {"json": {"profiles": taken}})
+
+
 def merge_fields(contact: Contact, data: dict[str, Any]) -> bool:
     """Upsert semantics of §3: non-empty incoming values win, nothing is erased."""
     changed = False
@@ -207,7 +221,10 @@ def save_contact(
 def patch_contact(session: Session, user: User, contact: Contact, data: dict[str, Any]) -> Contact:
     """PATCH sets exactly what is sent (unlike the save upsert, it may clear fields)."""
     data = _clean(data)
-    refs = canonical_profiles(data.pop("profiles")) if "profiles" in data else None
+    sent = data.pop("profiles", None)
+    refs = canonical_profiles(sent) if sent is not None else None
+    if refs:
+        _refuse_taken_urls(session, contact, sent)
     for name, value in data.items():
         setattr(contact, name, value)
     if refs is not None:

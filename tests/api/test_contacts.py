@@ -245,3 +245,22 @@ def test_unknown_but_well_formed_id_is_404(user):
     assert_error(user.get("/contacts/2147483647"), 404)
     assert_error(user.patch("/contacts/2147483647", json={"name": "x"}), 404)
     assert_error(user.delete("/contacts/2147483647"), 404)
+
+
+def test_patch_with_another_contacts_url_is_a_conflict_and_changes_nothing(user):
+    url = li()
+    owner = make_contact(user, "Owner", url)
+    other = make_contact(user, "Other", li())
+    r = user.patch(f"/contacts/{other['id']}", json={
+        "name": "Renamed", "profiles": [{"url": "https://github.com/fine"},
+                                        {"url": url.upper().replace("HTTPS://", "http://")}]})
+    assert r.status_code == 409
+    body = r.get_json()
+    assert list(body["errors"]["json"]["profiles"]) == ["1"]
+    assert str(owner["id"]) in body["errors"]["json"]["profiles"]["1"]["url"][0]
+    after = user.get(f"/contacts/{other['id']}").get_json()
+    assert after["name"] == "Other" and after["profiles"] == other["profiles"]
+    assert user.get(f"/contacts/{owner['id']}").get_json()["profiles"] == owner["profiles"]
+    # Its own URL, sent again, is no conflict.
+    same = user.patch(f"/contacts/{owner['id']}", json={"profiles": [{"url": url}]})
+    assert same.status_code == 200
