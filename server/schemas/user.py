@@ -15,6 +15,8 @@ from server.schemas.fields import (
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_ALIASES = {"weds": "wed"}
 
 
 class WakeWindow(Schema):
@@ -43,9 +45,14 @@ class Weekday(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7:
             return value
-        if isinstance(value, str) and value.strip().lower()[:3] in WEEKDAYS:
-            return WEEKDAYS.index(value.strip().lower()[:3]) + 1
-        raise ValidationError("A weekday: 'mon'…'sun' or ISO number 1–7.")
+        if isinstance(value, str):
+            text = value.strip().lower()
+            text = _WEEKDAY_ALIASES.get(text, text)
+            for number, name in enumerate(WEEKDAY_NAMES, start=1):
+                # "sat", "satur", "saturday"; not "satisfied".
+                if len(text) >= 3 and name.startswith(text):
+                    return number
+        raise ValidationError("A weekday: 'mon'…'sun', its full name or ISO number 1–7.")
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else WEEKDAYS[int(value) - 1]

@@ -43,6 +43,8 @@ def test_patch_every_setting(user):
     assert r.get_json()["weekend"] == ["sun"]
     assert r.get_json()["timezone"] == "Europe/Berlin"  # untouched
     assert user.patch("/me", json={"weekend": []}).get_json()["weekend"] == []
+    spelled = user.patch("/me", json={"weekend": ["Thurs", " WEDS ", "tues", "Sunday"]})
+    assert spelled.get_json()["weekend"] == ["tue", "wed", "thu", "sun"]  # stored in order
 
 
 @pytest.mark.parametrize("body, field", [
@@ -59,6 +61,9 @@ def test_patch_every_setting(user):
     ({"preferred_time": "10am"}, "preferred_time"),
     ({"preferred_time": "24:00"}, "preferred_time"),
     ({"weekend": ["funday"]}, "weekend"),
+    ({"weekend": ["satisfied"]}, "weekend"),
+    ({"weekend": ["su"]}, "weekend"),
+    ({"weekend": ["sundays"]}, "weekend"),
     ({"weekend": [0]}, "weekend"),
     ({"weekend": [True]}, "weekend"),
     ({"weekend": "sat"}, "weekend"),
