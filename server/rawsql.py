@@ -63,6 +63,9 @@ class Statement:
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.stmt.compile(dialect=dialect)
+        if "POSTCOMPILE" in compiled.string:
+            raise ValueError("expanding IN (...) lists are not supported here: spell the "
+                             "values out (or_ of ==) or bind them one by one")
         if dialect.positional:
             names: tuple[str, ...] = tuple(compiled.positiontup or ())
         else:

@@ -73,8 +73,8 @@ class Nudges(MethodView):
 @blp.route("/nudges/summary")
 class Summary(MethodView):
     @blp.response(200, SummaryOut)
-    def get(self) -> dict[str, Any]:
-        return svc.summary(db.session, current_user())
+    def get(self) -> Response:
+        return prebuilt(svc.summary(request_connection(db.engine), current_user_id()))
 
 
 @blp.route("/nudges/<id:nudge_id>")

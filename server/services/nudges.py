@@ -103,18 +103,28 @@ def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any]:
     return {"items": items, "next": next_cursor}
 
 
-def summary(session: Session, user: User) -> dict[str, Any]:
+_OVERDUE_BEFORE = bindparam("overdue_before", type_=Nudge.due_at.type)
+_SUMMARY = Statement(
+    select(
+        func.count(case((_is_due(_NOW), 1))),
+        # Overdue: visible due nudges more than 24 h past their (effective) due time (§5.2).
+        func.count(case((and_(_is_due(_NOW), EFFECTIVE_DUE < _OVERDUE_BEFORE), 1))),
+        # Visible only, like the counts (§5.2): the badge must not announce a nudge the popup
+        # will not show (held back by the daily cap, behind another of the contact's, paused).
+        func.min(case((and_(or_(*(Nudge.state == state for state in LIVE)),
+                             EFFECTIVE_DUE > _NOW), EFFECTIVE_DUE))),
+    ).where(Nudge.user_id == bindparam("user_id"), Nudge.visible.is_(True)),
+    iso_datetimes=True,
+)
+
+
+def summary(conn: RawConnection, user_id: int) -> dict[str, Any]:
+    """The badge's counts and when the next nudge falls due: one aggregate over the user's
+    visible nudges (the extension polls it)."""
     now = utcnow()
-    visible_due = and_(Nudge.user_id == user.id, Nudge.visible.is_(True), _is_due(now))
-    due = session.scalar(select(func.count()).select_from(Nudge).where(visible_due)) or 0
-    overdue = session.scalar(select(func.count()).select_from(Nudge).where(
-        visible_due, now - OVERDUE_AFTER > EFFECTIVE_DUE)) or 0
-    # Visible only, like the counts (§5.2): the badge must not announce a nudge the popup
-    # will not show (held back by the daily cap, behind another of the contact's, paused).
-    next_due = session.scalar(select(func.min(EFFECTIVE_DUE)).where(
-        Nudge.user_id == user.id, Nudge.visible.is_(True), Nudge.state.in_(LIVE),
-        now < EFFECTIVE_DUE))
-    return {"due": int(due), "overdue": int(overdue), "next_due_at": next_due}
+    due, overdue, next_due = conn.rows(_SUMMARY, user_id=user_id, now=now,
+                                       overdue_before=now - OVERDUE_AFTER)[0]
+    return {"due": int(due or 0), "overdue": int(overdue or 0), "next_due_at": next_due}
 
 
 def get_nudge(session: Session, user: User, nudge_id: int) -> Nudge:

@@ -137,3 +137,26 @@ def test_the_token_check_records_use_once_a_minute(user):
     with user.app.app_context():
         token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
         assert token.last_used_at == first  # not rewritten within the minute
+
+
+def test_the_badge_summary_counts_visible_due_overdue_and_the_next_due(user):
+    _due_nudges(user, 5)
+    until = NOW + timedelta(hours=2, microseconds=5)
+    with user.app.app_context():
+        rows = db.session.scalars(
+            select(Nudge).where(Nudge.user_id == user.id).order_by(Nudge.id)).all()
+        assert len(rows) == 5
+        plans = [("due", NOW - timedelta(days=3), None, True),  # due and overdue
+                 ("due", NOW - timedelta(hours=1), None, True),  # due
+                 ("snoozed", NOW - timedelta(days=5), until, True),  # due again in 2 h
+                 ("scheduled", NOW + timedelta(days=1), None, True),  # due tomorrow
+                 ("due", NOW - timedelta(days=9), None, False)]  # held back: not shown
+        for row, (state, due_at, snoozed_until, visible) in zip(rows, plans, strict=True):
+            row.state, row.due_at, row.snoozed_until, row.visible = (
+                state, due_at, snoozed_until, visible)
+        db.session.commit()
+    summary = user.get("/nudges/summary").get_json()
+    assert summary == {"due": 2, "overdue": 1,
+                       "next_due_at": until.isoformat().replace("+00:00", "Z")}
+    listed = user.get("/nudges").get_json()["items"]
+    assert len(listed) == summary["due"]  # the badge announces what the popup shows
