@@ -29,7 +29,7 @@ from server.schemas.contact import (
     WarmthDetailOut,
     WarmthQuery,
 )
-from server.services import bulk, merges, quick_save
+from server.services import bulk, merges, quick_lookup, quick_save
 from server.services.contact_queries import list_contacts
 from server.services.contacts import (
     delete_contact,
@@ -75,6 +75,17 @@ class Contacts(MethodView):
 
 @blp.route("/contacts/lookup")
 class Lookup(MethodView):
+    def dispatch_request(self, **kwargs: Any) -> Any:
+        urls = request.args.getlist("url")
+        if request.method == "GET" and len(urls) == 1:
+            found = quick_lookup.find_view(request_connection(db.engine), current_user_id(),
+                                           urls[0])
+            if found is quick_lookup.NOT_FOUND:
+                raise not_found("Contact")
+            if found is not None:
+                return prebuilt(found)
+        return super().dispatch_request(**kwargs)
+
     @blp.arguments(LookupQuery, location="query")
     @blp.response(200, ContactOut)
     @blp.alt_response(404, schema=ERROR, description="No contact has this URL")

@@ -160,3 +160,64 @@ def test_the_badge_summary_counts_visible_due_overdue_and_the_next_due(user):
                        "next_due_at": until.isoformat().replace("+00:00", "Z")}
     listed = user.get("/nudges").get_json()["items"]
     assert len(listed) == summary["due"]  # the badge announces what the popup shows
+
+
+def _lookup(user, url: str):  # noqa: ANN001, ANN202
+    return user.get("/contacts/lookup", query_string={"url": url})
+
+
+def test_lookup_answers_what_reading_the_contact_answers(user):
+    from tests.api.test_nudges_helpers import opportunity
+
+    plain = user.post("/contacts", json={"name": "Pia Plain", "profiles": [
+        {"url": "https://github.com/pia"}]}).get_json()
+    rich = user.post("/contacts", json={
+        "name": "Ria Rich", "emails": ["ria@example.com"], "phones": ["+44 20 7946 0000"],
+        "tags": ["lead", "x"], "starred": True, "notes": "met at PyCon",
+        "profiles": [{"url": "https://x.com/ria"}, {"url": "https://linkedin.com/in/ria"}],
+    }).get_json()
+    assert user.post(f"/contacts/{rich['id']}/interactions", json={
+        "type": "reply_received"}).status_code == 201
+    active = user.post("/contacts", json={"name": "Abe Active", "profiles": [
+        {"url": "https://instagram.com/abe"}]}).get_json()
+    opportunity(user, (active["id"], "recruiter"))
+    closed = user.post("/contacts", json={"name": "Cy Closed", "profiles": [
+        {"url": "https://facebook.com/cy.closed"}]}).get_json()
+    opportunity(user, (closed["id"], "recruiter"), status="closed_lost")
+    cases = [(plain, "https://www.github.com/Pia/"), (rich, "http://twitter.com/RIA"),
+             (rich, "linkedin.com/in/ria"), (active, "https://instagram.com/abe/"),
+             (closed, "https://m.facebook.com/cy.closed")]
+    for saved, url in cases:
+        found = _lookup(user, url)
+        assert found.status_code == 200, url
+        assert found.get_json() == user.get(f"/contacts/{saved['id']}").get_json(), url
+    assert _lookup(user, "https://x.com/ria").get_json()["warmth"]["score"] > 0
+    assert _lookup(user, "https://instagram.com/abe").get_json()["tier"] == "A"
+    assert _lookup(user, "https://facebook.com/cy.closed").get_json()["tier"] is None
+
+
+def test_lookup_of_a_merged_contact_answers_the_survivor(user):
+    keep = user.post("/contacts", json={"name": "Kim Keep", "profiles": [
+        {"url": "https://github.com/kim-keep"}]}).get_json()
+    fold = user.post("/contacts", json={"name": "Kim K.", "profiles": [
+        {"url": "https://github.com/kim-fold"}]}).get_json()
+    assert user.post(f"/contacts/{keep['id']}/merge",
+                     json={"other_ids": [fold["id"]]}).status_code == 200
+    found = _lookup(user, "https://github.com/kim-fold")
+    assert found.status_code == 200 and found.get_json()["id"] == keep["id"]
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("https://github.com/nobody-here", 404), ("javascript:alert(1)", 422), ("", 422),
+    ("https://github.com/" + "a" * 2100, 422), ("https://github.com/a\x00b", 422),
+])
+def test_lookup_errors_are_the_general_paths(make_user, url, status):
+    alice, bob = make_user(), make_user()
+    bob.post("/contacts", json={"name": "Bob's", "profiles": [
+        {"url": "https://github.com/nobody-here"}]})
+    answer = _lookup(alice, url)  # Bob's contact is not Alice's
+    assert answer.status_code == status
+    body = answer.get_json()
+    assert body["code"] == status and body["message"]
+    if status == 422:
+        assert body["errors"]["query"]["url"]
