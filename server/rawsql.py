@@ -131,24 +131,37 @@ class RawConnection:
             return tuple(out)
         return {name: value for (name, _, _), value in zip(compiled.plan, out, strict=True)}
 
-    def _run(self, sql: str, params: Any) -> Any:
+    def _translate(self, exc: Exception, sql: str, params: Any, cursor: Any = None) -> DBAPIError:
+        """SQLAlchemy's exception for a driver error; a lost connection is invalidated, so the
+        pool replaces it (`connection_invalidated` makes the API answer 503)."""
+        invalidated = self.dialect.is_disconnect(exc, self._fairy, cursor)
+        if invalidated and self._fairy.dbapi_connection is not None:
+            self._fairy.invalidate(exc)
+        return DBAPIError.instance(sql, params, exc, self._error,
+                                   connection_invalidated=invalidated, dialect=self.dialect)
+
+    def _run(self, sql: str, params: Any, fetch: str | None = None) -> Any:
+        """Execute; with `fetch` ("all" or "one"), return the fetched rows instead of the
+        cursor (a connection can also drop while fetching)."""
+        if self._fairy.dbapi_connection is None:  # invalidated earlier in this request
+            raise DBAPIError.instance(sql, params, ConnectionError("connection lost"),
+                                      Exception, connection_invalidated=True,
+                                      dialect=self.dialect)
         cursor = self._fairy.cursor()
         try:
             cursor.execute(sql, params)
+            if fetch is None:
+                return cursor
+            found = cursor.fetchall() if fetch == "all" else (
+                cursor.fetchone() if cursor.description else cursor.lastrowid)
+            cursor.close()
+            return found
         except self._error as exc:
-            invalidated = self.dialect.is_disconnect(exc, self._fairy, cursor)
-            if invalidated:
-                self._fairy.invalidate(exc)
-            raise DBAPIError.instance(sql, params, exc, self._error,
-                                      connection_invalidated=invalidated,
-                                      dialect=self.dialect) from exc
-        return cursor
+            raise self._translate(exc, sql, params, cursor) from exc
 
     def rows(self, statement: Statement, **values: Any) -> list[tuple[Any, ...]]:
         compiled = statement.compiled(self.dialect)
-        cursor = self._run(compiled.sql, self._params(compiled, values))
-        fetched = cursor.fetchall()
-        cursor.close()
+        fetched = self._run(compiled.sql, self._params(compiled, values), "all")
         processors = compiled.results
         if not processors:
             return fetched
@@ -173,35 +186,41 @@ class RawConnection:
         """Run an INSERT and return the new row's id (the statement must RETURN it on
         PostgreSQL; SQLite reports it itself)."""
         compiled = statement.compiled(self.dialect)
-        cursor = self._run(compiled.sql, self._params(compiled, values))
-        new_id = cursor.fetchone()[0] if cursor.description else cursor.lastrowid
-        cursor.close()
-        return int(new_id)
+        found = self._run(compiled.sql, self._params(compiled, values), "one")
+        return int(found if isinstance(found, int) else found[0])
 
     def begin_write(self) -> None:
         """Open a write transaction; on SQLite take the write lock now (BEGIN IMMEDIATE) so a
         busy writer is waited for (see extensions._configure_sqlite)."""
         if self.dialect.name == "sqlite":
-            self._run("BEGIN IMMEDIATE", ())
+            self._run("BEGIN IMMEDIATE", ()).close()
         self._in_write = True
 
     def commit(self) -> None:
         try:
             self._fairy.commit()
         except self._error as exc:
-            raise DBAPIError.instance("COMMIT", {}, exc, self._error,
+            raise self._translate(exc, "COMMIT", {}) from exc
+        except AttributeError as exc:  # invalidated: no DBAPI connection left to commit on
+            raise DBAPIError.instance("COMMIT", {}, ConnectionError("connection lost"),
+                                      Exception, connection_invalidated=True,
                                       dialect=self.dialect) from exc
-        self._in_write = False
+        finally:
+            self._in_write = False
 
     def rollback(self) -> None:
-        with suppress(self._error):  # a lost connection has nothing to roll back
-            self._fairy.rollback()
+        if self._fairy.dbapi_connection is not None:
+            with suppress(self._error):  # a lost connection has nothing to roll back
+                self._fairy.rollback()
         self._in_write = False
 
     def close(self) -> None:
+        """Back to the pool, which rolls back whatever is still open (and drops an invalidated
+        connection); never raises, as it runs in the request's teardown."""
         if self._in_write:
             self.rollback()
-        self._fairy.close()  # back to the pool (which rolls back anything left open)
+        with suppress(self._error):
+            self._fairy.close()
 
 
 def request_connection(engine: Engine) -> RawConnection:

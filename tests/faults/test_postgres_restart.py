@@ -65,13 +65,18 @@ class Saver(threading.Thread):
         super().__init__(daemon=True)
         self.user, self.index, self.stop = user, index, stop
         self.results: list[tuple[str, int, Any]] = []
+        self.crash: BaseException | None = None  # what a real server would have answered 500
 
     def run(self) -> None:
         n = 0
         while not self.stop.is_set():
             url = f"https://linkedin.com/in/fault-{self.index}-{n}"
-            r = self.user.post("/contacts", json={"name": f"Fault {self.index} {n}",
-                                                  "profiles": [{"url": url}]})
+            try:
+                r = self.user.post("/contacts", json={"name": f"Fault {self.index} {n}",
+                                                      "profiles": [{"url": url}]})
+            except Exception as exc:  # noqa: BLE001 - recorded, and the test fails on it
+                self.crash = exc
+                return
             self.results.append((url, r.status_code, r.get_json(silent=True)))
             n += 1
             time.sleep(0.01)
@@ -98,6 +103,8 @@ def test_requests_during_a_postgres_restart(pg_url: str, cluster: Any, tmp_path:
         for saver in savers:
             saver.join(timeout=60)
 
+    crashes = [saver.crash for saver in savers if saver.crash is not None]
+    assert not crashes, crashes  # an exception escaping the app (teardown included) is a 500
     results = [row for saver in savers for row in saver.results]
     statuses = {status for _url, status, _body in results}
     assert statuses <= {201, 503}, sorted(statuses)
