@@ -14,8 +14,8 @@ lost connection), so the API's error handlers answer them as they answer the ORM
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,20 +140,26 @@ class RawConnection:
         return DBAPIError.instance(sql, params, exc, self._error,
                                    connection_invalidated=invalidated, dialect=self.dialect)
 
+    def _lost(self, sql: str, params: Any) -> DBAPIError:
+        """The error for a statement on a connection invalidated earlier in this request."""
+        return DBAPIError.instance(sql, params, ConnectionError("connection lost"), Exception,
+                                   connection_invalidated=True, dialect=self.dialect)
+
     def _run(self, sql: str, params: Any, fetch: str | None = None) -> Any:
-        """Execute; with `fetch` ("all" or "one"), return the fetched rows instead of the
-        cursor (a connection can also drop while fetching)."""
-        if self._fairy.dbapi_connection is None:  # invalidated earlier in this request
-            raise DBAPIError.instance(sql, params, ConnectionError("connection lost"),
-                                      Exception, connection_invalidated=True,
-                                      dialect=self.dialect)
+        """Execute; with `fetch`, return what it names instead of the cursor: "all" the rows,
+        "id" the new row's id (RETURNING, or SQLite's lastrowid). A connection can also drop
+        while fetching."""
+        if self._fairy.dbapi_connection is None:
+            raise self._lost(sql, params)
         cursor = self._fairy.cursor()
         try:
             cursor.execute(sql, params)
             if fetch is None:
                 return cursor
-            found = cursor.fetchall() if fetch == "all" else (
-                cursor.fetchone() if cursor.description else cursor.lastrowid)
+            if fetch == "all":
+                found = cursor.fetchall()
+            else:
+                found = cursor.fetchone()[0] if cursor.description else cursor.lastrowid
             cursor.close()
             return found
         except self._error as exc:
@@ -186,8 +192,7 @@ class RawConnection:
         """Run an INSERT and return the new row's id (the statement must RETURN it on
         PostgreSQL; SQLite reports it itself)."""
         compiled = statement.compiled(self.dialect)
-        found = self._run(compiled.sql, self._params(compiled, values), "one")
-        return int(found if isinstance(found, int) else found[0])
+        return int(self._run(compiled.sql, self._params(compiled, values), "id"))
 
     def begin_write(self) -> None:
         """Open a write transaction; on SQLite take the write lock now (BEGIN IMMEDIATE) so a
@@ -197,16 +202,13 @@ class RawConnection:
         self._in_write = True
 
     def commit(self) -> None:
+        self._in_write = False
+        if self._fairy.dbapi_connection is None:
+            raise self._lost("COMMIT", {})
         try:
             self._fairy.commit()
         except self._error as exc:
             raise self._translate(exc, "COMMIT", {}) from exc
-        except AttributeError as exc:  # invalidated: no DBAPI connection left to commit on
-            raise DBAPIError.instance("COMMIT", {}, ConnectionError("connection lost"),
-                                      Exception, connection_invalidated=True,
-                                      dialect=self.dialect) from exc
-        finally:
-            self._in_write = False
 
     def rollback(self) -> None:
         if self._fairy.dbapi_connection is not None:
@@ -235,13 +237,4 @@ def request_connection(engine: Engine) -> RawConnection:
 def release_request_connection() -> None:
     conn = g.pop("thrice_raw", None)
     if conn is not None:
-        conn.close()
-
-
-@contextmanager
-def raw_connection(engine: Engine) -> Iterator[RawConnection]:
-    conn = RawConnection(engine)
-    try:
-        yield conn
-    finally:
         conn.close()

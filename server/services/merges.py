@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError, field_error
+from server.domain.nudges.model import LIVE_STATE_LIST
 from server.jobs.dispatch import note_touched
 from server.models import (
     Contact,
@@ -29,7 +30,6 @@ from server.services.contacts import merge_fields, sync_email_index
 from server.services.serialize import contact_views
 
 NAME_SIMILARITY = 0.88
-LIVE_STATES = ("scheduled", "due", "snoozed")
 MAX_SUGGESTIONS = 200
 
 
@@ -154,7 +154,7 @@ def merge_contacts(
                     OpportunityContact.contact_id == other.id).values(contact_id=target.id))
         # The survivor's nudges are recomputed from the moved history; the old ones retire.
         session.execute(update(Nudge).where(Nudge.contact_id == other.id,
-                                            Nudge.state.in_(LIVE_STATES))
+                                            Nudge.state.in_(LIVE_STATE_LIST))
                         .values(state="superseded", visible=False, closed_at=now,
                                 closed_reason=f"merged into contact {target.id}"))
         session.execute(delete(ContactEmail).where(ContactEmail.contact_id == other.id))

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 from server.domain import business_time as bt
 from server.domain.nudges.engine import Plan, reconcile
 from server.domain.nudges.lifecycle import DAILY_VISIBLE_CAP
-from server.domain.nudges.model import LIVE_STATES
+from server.domain.nudges.model import LIVE_STATE_LIST as LIVE
 from server.models import Nudge, Opportunity, User
 from server.services.nudge_context import Scope
 
 PIPELINE_RULE = "R11"
 MONDAY_MORNING = time(9, 0)
-LIVE = tuple(sorted(LIVE_STATES))
 ATTEMPTS = 3
 
 

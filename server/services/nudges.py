@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.api.errors import ApiError, not_found
 from server.domain.nudges import lifecycle
 from server.domain.nudges.lifecycle import LifecycleError, Transition
+from server.domain.nudges.model import LIVE_STATE_LIST
 from server.jobs.dispatch import note_touched
 from server.models import Contact, Nudge, Opportunity, User, utcnow
 from server.rawsql import RawConnection, Statement
@@ -18,7 +19,7 @@ from server.services.nudge_context import nudge_ctx, user_ctx
 from server.services.nudge_views import VIEW_FIELDS, nudge_view, row_view
 from server.services.pagination import decode_cursor, encode_cursor
 
-LIVE = ("scheduled", "due", "snoozed")
+LIVE = LIVE_STATE_LIST
 OVERDUE_AFTER = timedelta(hours=24)
 EFFECTIVE_DUE = case((Nudge.state == "snoozed", Nudge.snoozed_until), else_=Nudge.due_at)
 

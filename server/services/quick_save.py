@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.api.errors import ApiError
 from server.domain.nudges.context import MANAGER_ROLES
-from server.domain.warmth import compute_warmth_many
+from server.domain.warmth import compute_warmth
 from server.models import Contact, ContactEmail, Profile, utcnow
 from server.rawsql import RawConnection, Statement
 from server.schemas.contact import ContactIn
@@ -67,7 +67,7 @@ def try_create(conn: RawConnection, user_id: int, request: Request) -> dict[str,
         return None
     now = utcnow()
     values = new_contact_values(user_id, data, "api", now)
-    values.update(warmth_columns(compute_warmth_many({0: []}, now)[0], None))
+    values.update(warmth_columns(compute_warmth([], now), None))
     values["dirty_at"] = None
     conn.begin_write()
     try:

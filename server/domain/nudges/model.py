@@ -44,6 +44,8 @@ State = Literal[
 ]
 
 LIVE_STATES: Final[frozenset[str]] = frozenset({"scheduled", "due", "snoozed"})
+# The same in a fixed order, for SQL `IN (...)` lists (a stable statement cache key).
+LIVE_STATE_LIST: Final[tuple[str, ...]] = tuple(sorted(LIVE_STATES))
 FINAL_STATES: Final[frozenset[str]] = frozenset(
     {"completed", "dismissed", "cancelled", "superseded", "expired"}
 )
