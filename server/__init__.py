@@ -62,8 +62,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     register_blueprints(app, api)
 
     # Only the configured extension origins may call the API from a browser page.
-    CORS(app, resources={r"/api/*": {"origins": settings.cors_origins or []}},
-         allow_headers=["Authorization", "Content-Type"], max_age=600)
+    cors = {"origins": settings.cors_origins or [],
+            "allow_headers": ["Authorization", "Content-Type"], "max_age": 600}
+    CORS(app, resources={r"/api/*": {"origins": cors["origins"]}},
+         allow_headers=cors["allow_headers"], max_age=cors["max_age"])
 
     from server.api.errors import register_error_handlers
 
@@ -71,4 +73,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from server.api.auth import register_auth
 
     register_auth(app)
+    from server.api.fast_lane import FastLane
+
+    app.wsgi_app = FastLane(app, cors)  # type: ignore[method-assign]
     return app

@@ -10,6 +10,8 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from server.sqlite_lock import BUSY_TIMEOUT_MS, begin_immediate
+
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -18,7 +20,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     A deferred SQLite transaction that reads and then writes cannot wait for a busy writer (the
     busy handler is skipped to avoid deadlock) and fails with "database is locked"; taking the
-    write lock up front makes concurrent writers queue on the busy timeout instead.
+    write lock up front makes concurrent writers queue on the busy timeout instead (in short
+    steps: see sqlite_lock).
     """
 
     @event.listens_for(engine, "connect")
@@ -26,15 +29,17 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        read_only = has_request_context() and request.method in _SAFE_METHODS
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if has_request_context() and request.method in _SAFE_METHODS:
+            conn.exec_driver_sql("BEGIN")
+        else:
+            begin_immediate(conn.connection.driver_connection)
 
 
 class _BoundDatabase:

@@ -28,6 +28,7 @@ from sqlalchemy.sql import ClauseElement
 
 from server.models.base import UTCDateTime
 from server.schemas.fields import iso_z
+from server.sqlite_lock import begin_immediate
 
 _REQUIRED = object()
 
@@ -198,7 +199,12 @@ class RawConnection:
         """Open a write transaction; on SQLite take the write lock now (BEGIN IMMEDIATE) so a
         busy writer is waited for (see extensions._configure_sqlite)."""
         if self.dialect.name == "sqlite":
-            self._run("BEGIN IMMEDIATE", ()).close()
+            if self._fairy.dbapi_connection is None:
+                raise self._lost("BEGIN IMMEDIATE", ())
+            try:
+                begin_immediate(self._fairy.dbapi_connection)
+            except self._error as exc:
+                raise self._translate(exc, "BEGIN IMMEDIATE", ()) from exc
         self._in_write = True
 
     def commit(self) -> None:

@@ -47,6 +47,27 @@ def current_user_id() -> int:
     return int(g.user_id)
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an 'Authorization: Bearer <token>' header, if it could be one."""
+    scheme, _, raw = header.partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    return raw
+
+
+def check_token(conn: RawConnection, raw: str) -> int | None:
+    """The id of the token's user (recording the token's use now and then), or None."""
+    found = conn.first(_TOKEN, token_hash=hash_token(raw))
+    if found is None:
+        return None
+    token_id, user_id, last_used_at = found
+    now = utcnow()
+    if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
+        _touch(conn, token_id, now)
+    return int(user_id)
+
+
 def register_auth(app: Flask) -> None:
     @app.before_request
     def _authenticate() -> None:
@@ -55,21 +76,14 @@ def register_auth(app: Flask) -> None:
             return
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
-        raw = raw.strip()
-        if scheme.lower() != "bearer" or not raw:
+        if scheme.lower() != "bearer" or not raw.strip():
             raise ApiError(401, "Send 'Authorization: Bearer <token>'; create one with "
                                 "'thrice user create EMAIL'.")
-        if len(raw) > MAX_TOKEN_LENGTH:
+        token = bearer_token(header)
+        user_id = None if token is None else check_token(request_connection(db.engine), token)
+        if user_id is None:
             raise ApiError(401, "The token is unknown or revoked; create a new one.")
-        conn = request_connection(db.engine)
-        found = conn.first(_TOKEN, token_hash=hash_token(raw))
-        if found is None:
-            raise ApiError(401, "The token is unknown or revoked; create a new one.")
-        token_id, g.user_id, last_used_at = found
-        g.token_id = token_id
-        now = utcnow()
-        if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
-            _touch(conn, token_id, now)
+        g.user_id = user_id
 
 
 def _touch(conn: RawConnection, token_id: int, now: datetime) -> None:

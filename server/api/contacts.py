@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 
-from server.api.auth import current_user, current_user_id
+from server.api.auth import current_user
 from server.api.blueprint import Blueprint, prebuilt
 from server.api.docs import ERROR
 from server.api.errors import ApiError, not_found
 from server.domain.urls import InvalidProfileUrl, canonicalize
 from server.extensions import db
-from server.rawsql import request_connection
 from server.schemas.common import page_of
 from server.schemas.contact import (
     BulkIn,
@@ -29,7 +28,7 @@ from server.schemas.contact import (
     WarmthDetailOut,
     WarmthQuery,
 )
-from server.services import bulk, merges, quick_lookup, quick_save
+from server.services import bulk, merges
 from server.services.contact_queries import list_contacts
 from server.services.contacts import (
     delete_contact,
@@ -48,14 +47,6 @@ SuggestionPage = page_of(MergeSuggestionOut, "MergeSuggestionPage")
 
 @blp.route("/contacts")
 class Contacts(MethodView):
-    def dispatch_request(self, **kwargs: Any) -> Any:
-        if request.method == "POST":
-            created = quick_save.try_create(request_connection(db.engine), current_user_id(),
-                                            request)
-            if created is not None:
-                return prebuilt(created, 201)
-        return super().dispatch_request(**kwargs)
-
     @blp.arguments(ContactQuery, location="query")
     @blp.response(200, ContactPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -75,17 +66,6 @@ class Contacts(MethodView):
 
 @blp.route("/contacts/lookup")
 class Lookup(MethodView):
-    def dispatch_request(self, **kwargs: Any) -> Any:
-        urls = request.args.getlist("url")
-        if request.method == "GET" and len(urls) == 1:
-            found = quick_lookup.find_view(request_connection(db.engine), current_user_id(),
-                                           urls[0])
-            if found is quick_lookup.NOT_FOUND:
-                raise not_found("Contact")
-            if found is not None:
-                return prebuilt(found)
-        return super().dispatch_request(**kwargs)
-
     @blp.arguments(LookupQuery, location="query")
     @blp.response(200, ContactOut)
     @blp.alt_response(404, schema=ERROR, description="No contact has this URL")

@@ -15,11 +15,15 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
-def envelope(code: int, message: str, errors: Any = None) -> tuple[Response, int]:
+def error_body(code: int, message: str, errors: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
     if errors:
         body["errors"] = errors
-    return jsonify(body), code
+    return body
+
+
+def envelope(code: int, message: str, errors: Any = None) -> tuple[Response, int]:
+    return jsonify(error_body(code, message, errors)), code
 
 
 class ApiError(Exception):

@@ -35,34 +35,8 @@ def _one(row: Any) -> dict[str, Any]:
     return svc.views(db.session, [row], utcnow())[0]
 
 
-def _plain_due_limit() -> int | None:
-    """The limit of a plain popup request (?state=due&limit=N, either optional), else None.
-
-    Anything else (a cursor, a filter, a repeated or unusual value) goes through NudgeQuery,
-    which also words any error."""
-    args = request.args
-    if any(key in args for key in ("cursor", "contact_id", "opportunity_id", "rule")):
-        return None
-    states = args.getlist("state")
-    if states not in ([], ["due"]):
-        return None
-    limits = args.getlist("limit")
-    if not limits:
-        return 50
-    if len(limits) != 1 or not (limits[0].isascii() and limits[0].isdigit()):
-        return None
-    limit = int(limits[0])
-    return limit if 1 <= limit <= 200 else None
-
-
 @blp.route("/nudges")
 class Nudges(MethodView):
-    def dispatch_request(self, **kwargs: Any) -> Any:
-        if request.method == "GET" and (limit := _plain_due_limit()) is not None:
-            conn = request_connection(db.engine)
-            return prebuilt(svc.due_page(conn, current_user_id(), limit))
-        return super().dispatch_request(**kwargs)
-
     @blp.arguments(NudgeQuery, location="query")
     @blp.response(200, NudgePage)
     def get(self, args: dict[str, Any]) -> Response:

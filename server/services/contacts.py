@@ -63,10 +63,14 @@ def lock_contact(session: Session, contact_id: int) -> Contact:
     ).one()
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+_APP_REGION: Any = object()  # _clean's default: the app's configured region
+
+
+def _clean(data: dict[str, Any], region: str | None = _APP_REGION) -> dict[str, Any]:
     out = dict(data)
     if "phones" in out:
-        region = phone_region()
+        if region is _APP_REGION:
+            region = phone_region()
         out["phones"] = union([], (normalise_phone(p, region) for p in out["phones"]))
     if "emails" in out:
         out["emails"] = union([], out["emails"], fold=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Request
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -49,17 +48,16 @@ _INSERT_EMAIL = Statement(insert(ContactEmail.__table__).values(
     user_id=bindparam("user_id"), contact_id=bindparam("contact_id"), email=bindparam("email")))
 
 
-def try_create(conn: RawConnection, user_id: int, request: Request) -> dict[str, Any] | None:
-    """The created contact's view, or None: then nothing was written and the general path
-    must handle the request."""
-    if not request.is_json:
-        return None
-    body = request.get_json(silent=True)
+def try_create(conn: RawConnection, user_id: int, body: Any,
+               phone_region: str | None) -> dict[str, Any] | None:
+    """The created contact's view from a request's JSON body, or None: then nothing was
+    written and the general path must handle the request. `phone_region` is the app's
+    (THRICE_PHONE_REGION), for numbers written without a country code."""
     data = _LEAN.load(body)
     if data is None:
         return None
     try:
-        data = _clean(data)
+        data = _clean(data, phone_region)
         refs = canonical_profiles(data.get("profiles") or [])
     except ApiError:
         return None
@@ -69,12 +67,13 @@ def try_create(conn: RawConnection, user_id: int, request: Request) -> dict[str,
     values = new_contact_values(user_id, data, "api", now)
     values.update(warmth_columns(compute_warmth([], now), None))
     values["dirty_at"] = None
+    # Checked before taking the write lock, to hold it shorter; a save that takes one of the
+    # URLs in between makes the insert fail on the unique (user_id, url), and nothing lands.
+    for ref in refs:
+        if conn.first(_OWNER, user_id=user_id, url=ref.url) is not None:
+            return None
     conn.begin_write()
     try:
-        for ref in refs:
-            if conn.first(_OWNER, user_id=user_id, url=ref.url) is not None:
-                conn.rollback()
-                return None
         contact_id = conn.insert(_INSERT_CONTACT if conn.dialect.name == "sqlite"
                                  else _INSERT_CONTACT_RETURNING, **values)
         for ref in refs:

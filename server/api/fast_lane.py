@@ -1,0 +1,198 @@
+"""The extension's hottest requests, answered beneath Flask's dispatch.
+
+SPEC §9 sets the popup's list at 60 % and saving a contact at 50 % of a bare Flask endpoint's
+throughput. Flask's request context, hooks, flask-smorest's wrappers and flask-cors' after-request
+cost about 100 µs per request in this app, as much as the popup's SQL and views together
+(docs/performance.md), so the four requests the extension makes all the time are answered here,
+by a WSGI middleware in front of the Flask app:
+
+- `GET /api/v1/nudges` with at most `state=due` and `limit=N` (the popup's list);
+- `GET /api/v1/nudges/summary` (the badge's poll);
+- `GET /api/v1/contacts/lookup?url=U` (asked on every profile page shown);
+- `POST /api/v1/contacts` for a brand-new person (the "Save contact" click).
+
+Each handler runs the same raw-SQL services the views used, with the same token check, and the
+same flask-cors options decide the CORS headers. Anything else, and anything unusual (no or an
+unknown token, an odd query, a body that is not plain JSON, a known URL, a database error...)
+is handed to Flask untouched, *before* anything is written, so every error is worded in one
+place. `THRICE_FAST_LANE = False` in the app config turns the lane off (the tests compare both).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from flask import Flask
+from flask_cors.core import get_cors_headers, get_cors_options
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import EnvironHeaders
+
+from server.api.auth import bearer_token, check_token
+from server.api.errors import error_body
+from server.json_provider import dumps_bytes
+from server.rawsql import RawConnection
+from server.services import nudges, quick_lookup, quick_save
+
+log = logging.getLogger(__name__)
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+MAX_BODY = 64 * 1024  # a contact is a few hundred bytes; bigger bodies go the general way
+_STATUS = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 201, 404)}
+
+
+@dataclass(slots=True)
+class Call:
+    """What a handler may read of the request."""
+
+    conn: RawConnection
+    user_id: int
+    query: str
+    body: Any
+    phone_region: str | None
+
+
+Answer = tuple[int, Any] | None  # (status, JSON value), or None: Flask answers
+Handler = Callable[[Call], Answer]
+
+
+def _popup_list(call: Call) -> Answer:
+    limit = plain_due_limit(call.query)
+    if limit is None:
+        return None
+    return 200, nudges.due_page(call.conn, call.user_id, limit)
+
+
+def _summary(call: Call) -> Answer:
+    return 200, nudges.summary(call.conn, call.user_id)
+
+
+def _lookup(call: Call) -> Answer:
+    args = parse_qsl(call.query, keep_blank_values=True)
+    if len(args) != 1 or args[0][0] != "url":
+        return None
+    found = quick_lookup.find_view(call.conn, call.user_id, args[0][1])
+    if found is quick_lookup.NOT_FOUND:
+        return 404, error_body(404, "Contact not found.")
+    return None if found is None else (200, found)
+
+
+def _save(call: Call) -> Answer:
+    created = quick_save.try_create(call.conn, call.user_id, call.body, call.phone_region)
+    return None if created is None else (201, created)
+
+
+ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", "/api/v1/nudges"): _popup_list,
+    ("GET", "/api/v1/nudges/summary"): _summary,
+    ("GET", "/api/v1/contacts/lookup"): _lookup,
+    ("POST", "/api/v1/contacts"): _save,
+}
+_WITH_BODY = frozenset({"POST"})
+
+
+def plain_due_limit(query: str) -> int | None:
+    """The limit of a plain popup query (`state=due` and `limit=N`, each at most once, N in
+    1..200; 50 by default), else None: a cursor, a filter, a repeated or unusual value goes
+    through NudgeQuery, which also words any error."""
+    limit = 50
+    seen: set[str] = set()
+    for part in query.split("&") if query else ():
+        key, eq, value = part.partition("=")
+        if not eq or key in seen:
+            return None
+        seen.add(key)
+        if key == "state":
+            if value != "due":
+                return None
+        elif key == "limit":
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 200:
+                return None
+            limit = int(value)
+        else:
+            return None
+    return limit
+
+
+class FastLane:
+    """WSGI middleware: answers ROUTES' plain requests itself, passes the rest to Flask."""
+
+    def __init__(self, app: Flask, cors_options: dict[str, Any]) -> None:
+        self.app = app
+        self.flask_wsgi: WSGIApp = app.wsgi_app
+        self.cors = get_cors_options(app, cors_options)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "")
+        handler = ROUTES.get((method, environ.get("PATH_INFO", "")))
+        if handler is not None and self.app.config.get("THRICE_FAST_LANE", True):
+            answer = self._answer(handler, method, environ)
+            if answer is not None:
+                status, value = answer
+                body = dumps_bytes(value) + b"\n"  # as Flask's JSON responses end
+                headers = [("Content-Type", "application/json"),
+                           ("Content-Length", str(len(body)))]
+                if "HTTP_ORIGIN" in environ:
+                    cors = get_cors_headers(self.cors, EnvironHeaders(environ), method)
+                    headers.extend((key, str(value)) for key, value in cors.items(multi=True))
+                start_response(_STATUS[status], headers)
+                return [body]
+        return self.flask_wsgi(environ, start_response)
+
+    def _answer(self, handler: Handler, method: str, environ: dict[str, Any]) -> Answer:
+        token = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+        if token is None:
+            return None
+        body: Any = None
+        if method in _WITH_BODY:
+            raw = _read_body(environ)
+            if raw is None:
+                return None
+            body = _json_or_none(raw)
+            if body is None:
+                return None
+        try:
+            conn = RawConnection(self.app.extensions["thrice_db"].engine)
+        except SQLAlchemyError:
+            return None  # Flask meets the same error and answers it (503)
+        try:
+            user_id = check_token(conn, token)
+            if user_id is None:
+                return None
+            return handler(Call(conn, user_id, environ.get("QUERY_STRING", ""), body,
+                                self.app.config["THRICE"].phone_region))
+        except SQLAlchemyError:
+            # Nothing was written (the handlers commit last); the general path retries it
+            # and words whatever it meets.
+            log.debug("fast lane handed a request to Flask after a database error",
+                      exc_info=True)
+            return None
+        finally:
+            conn.close()
+
+
+def _read_body(environ: dict[str, Any]) -> bytes | None:
+    """The body of a plain JSON request of known, modest length, else None."""
+    mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if mimetype != "application/json" or environ.get("HTTP_TRANSFER_ENCODING"):
+        return None
+    length = environ.get("CONTENT_LENGTH", "")
+    if not (length.isascii() and length.isdigit()) or not 0 < int(length) <= MAX_BODY:
+        return None
+    raw = environ["wsgi.input"].read(int(length))
+    environ["wsgi.input"] = io.BytesIO(raw)  # Flask can still read it
+    return raw if len(raw) == int(length) else None
+
+
+def _json_or_none(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
