@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +29,13 @@ def _default(o: Any) -> Any:
     if isinstance(o, date):
         return o.isoformat()
     return DefaultJSONProvider.default(o)
+
+
+@dataclass(frozen=True, slots=True)
+class PrebuiltJson:
+    """A response body that is JSON text already (the fast lane sends it as it is)."""
+
+    body: bytes
 
 
 def dumps_bytes(obj: Any) -> bytes:

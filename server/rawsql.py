@@ -40,7 +40,7 @@ class _Compiled:
     # Per parameter, in placeholder order: (name, bind processor or None, the value bound in
     # the statement itself or _REQUIRED).
     plan: tuple[tuple[str, Any, Any], ...]
-    results: tuple[tuple[int, Any], ...]  # (column position, result processor)
+    convert: Any  # a fetched row to a tuple of values, or None when no column needs it
 
 
 class Statement:
@@ -81,7 +81,7 @@ class Statement:
         results = tuple(
             (i, self._result_processor(column.type, dialect)) for i, column in enumerate(columns))
         return _Compiled(compiled.string, bool(dialect.positional), plan,
-                         tuple((i, p) for i, p in results if p is not None))
+                         _row_converter(len(columns), [(i, p) for i, p in results if p]))
 
     def _result_processor(self, type_: Any, dialect: Dialect) -> Any:
         process = type_.dialect_impl(dialect).result_processor(dialect, None)
@@ -105,6 +105,22 @@ class Statement:
             return iso_z(full(value))
 
         return iso
+
+
+def _row_converter(width: int, processors: list[tuple[int, Any]]) -> Any:
+    """A function turning a fetched row into its values, the processors' columns converted
+    (None stays None), or None when no column has a processor.
+
+    Generated once per statement, as `collections.namedtuple` generates its class: a loop over
+    the processors per row cost a third of the popup list's time."""
+    if not processors:
+        return None
+    by_column = dict(processors)
+    parts = [f"(p{i}(r[{i}]) if r[{i}] is not None else None)" if i in by_column else f"r[{i}]"
+             for i in range(width)]
+    namespace = {f"p{i}": process for i, process in processors}
+    exec(f"def convert(r):\n    return ({', '.join(parts)},)\n", namespace)  # noqa: S102
+    return namespace["convert"]
 
 
 class RawConnection:
@@ -169,17 +185,8 @@ class RawConnection:
     def rows(self, statement: Statement, **values: Any) -> list[tuple[Any, ...]]:
         compiled = statement.compiled(self.dialect)
         fetched = self._run(compiled.sql, self._params(compiled, values), "all")
-        processors = compiled.results
-        if not processors:
-            return fetched
-        out: list[tuple[Any, ...]] = []
-        for row in fetched:
-            values = list(row)
-            for i, process in processors:
-                if values[i] is not None:
-                    values[i] = process(values[i])
-            out.append(tuple(values))
-        return out
+        convert = compiled.convert
+        return fetched if convert is None else [convert(row) for row in fetched]
 
     def first(self, statement: Statement, **values: Any) -> tuple[Any, ...] | None:
         found = self.rows(statement, **values)

@@ -36,7 +36,7 @@ from werkzeug.datastructures import EnvironHeaders
 
 from server.api.auth import bearer_token, check_token
 from server.api.errors import error_body
-from server.json_provider import dumps_bytes
+from server.json_provider import PrebuiltJson, dumps_bytes
 from server.rawsql import RawConnection
 from server.services import nudges, quick_lookup, quick_save
 
@@ -136,7 +136,9 @@ class FastLane:
             answer = self._answer(handler, method, environ)
             if answer is not None:
                 status, value = answer
-                body = dumps_bytes(value) + b"\n"  # as Flask's JSON responses end
+                # ending in a newline, as Flask's JSON responses do
+                body = (value.body if isinstance(value, PrebuiltJson) else dumps_bytes(value)
+                        ) + b"\n"
                 headers = [("Content-Type", "application/json"),
                            ("Content-Length", str(len(body)))]
                 if "HTTP_ORIGIN" in environ:

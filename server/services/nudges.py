@@ -13,10 +13,11 @@ from server.domain.nudges import lifecycle
 from server.domain.nudges.lifecycle import LifecycleError, Transition
 from server.domain.nudges.model import LIVE_STATE_LIST
 from server.jobs.dispatch import note_touched
+from server.json_provider import PrebuiltJson, dumps_bytes
 from server.models import Contact, Nudge, Opportunity, User, utcnow
 from server.rawsql import RawConnection, Statement
 from server.services.nudge_context import nudge_ctx, user_ctx
-from server.services.nudge_views import VIEW_FIELDS, nudge_view, row_view
+from server.services.nudge_views import VIEW_FIELDS, nudge_view, row_view, sqlite_view_json
 from server.services.pagination import decode_cursor, encode_cursor
 
 LIVE = LIVE_STATE_LIST
@@ -83,21 +84,40 @@ def list_nudges(
 
 
 _NOW = bindparam("now", type_=Nudge.due_at.type)
+
+
+def _due_page_query(*columns: Any) -> Any:
+    """The popup's page (`list_nudges` with state=due, no cursor or filter) selecting columns."""
+    return (select(*columns)
+            .select_from(Nudge).outerjoin(Contact, Contact.id == Nudge.contact_id)
+            .where(Nudge.user_id == bindparam("user_id"), _state_filter("due", _NOW))  # type: ignore[arg-type]
+            .order_by(Nudge.priority, EFFECTIVE_DUE,
+                      func.coalesce(Contact.warmth_score, 0).desc(), Nudge.id)
+            .limit(bindparam("limit", type_=Integer)))
+
+
 _DUE_PAGE = Statement(
-    select(*(Nudge.__table__.c[key] for key in VIEW_FIELDS), Contact.name, Contact.emails)
-    .outerjoin(Contact, Contact.id == Nudge.contact_id)
-    .where(Nudge.user_id == bindparam("user_id"), _state_filter("due", _NOW))  # type: ignore[arg-type]
-    .order_by(Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(),
-              Nudge.id)
-    .limit(bindparam("limit", type_=Integer)),
+    _due_page_query(*(Nudge.__table__.c[key] for key in VIEW_FIELDS), Contact.name,
+                    Contact.emails),
     iso_datetimes=True,
 )
+# On SQLite each row comes back as its view's JSON text, built by SQLite's JSON functions:
+# the rows' conversion to Python values and back to JSON was half the popup's time.
+_DUE_PAGE_JSON = Statement(_due_page_query(sqlite_view_json(
+    state="due", contact=(Contact.name, Contact.emails))))
+_SQLITE_JSON = (3, 38)  # json_object() and friends are built in from SQLite 3.38
 
 
-def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any]:
+def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any] | PrebuiltJson:
     """The popup's list: `list_nudges` with state=due and no cursor or filter, in one raw query
     (it is the most requested read; SPEC §9)."""
     now = utcnow()
+    if conn.dialect.name == "sqlite" and conn.dialect.dbapi.sqlite_version_info >= _SQLITE_JSON:
+        texts = conn.rows(_DUE_PAGE_JSON, user_id=user_id, now=now, limit=limit + 1)
+        more = len(texts) > limit
+        items = ",".join(text for text, in texts[:limit])
+        cursor = dumps_bytes(encode_cursor([limit]) if more else None)
+        return PrebuiltJson(b'{"items":[%s],"next":%s}' % (items.encode(), cursor))
     rows = conn.rows(_DUE_PAGE, user_id=user_id, now=now, limit=limit + 1)
     next_cursor = encode_cursor([limit]) if len(rows) > limit else None
     items = [row_view(row, "due", row[-2], row[-1]) for row in rows[:limit]]

@@ -221,3 +221,46 @@ def test_lookup_errors_are_the_general_paths(make_user, url, status):
     assert body["code"] == status and body["message"]
     if status == 422:
         assert body["errors"]["query"]["url"]
+
+
+def test_the_popup_list_json_matches_for_awkward_values(user):
+    """On SQLite the page's JSON is built by SQLite itself: every kind of value must come out
+    as the general path's marshmallow/orjson view writes it."""
+    with user.app.app_context():
+        named = Contact(user_id=user.id, name='Zoë "Z" O\'Brien \\ 🚀', emails=[],
+                        source="api")
+        mailed = Contact(user_id=user.id, name="Ann", emails=["ann@example.com", "b@x.org"],
+                         source="api")
+        db.session.add_all([named, mailed])
+        db.session.flush()
+        exact = NOW.replace(microsecond=0) - timedelta(hours=1)
+        rows = [
+            Nudge(user_id=user.id, contact_id=None, key="k1", rule="R9", priority="P2",
+                  due_at=exact, notify_at=exact, state="due", visible=True,
+                  message="line\nbreak\ttab \x01 \u2028 </script> ünï 🚀", reason='"quoted"'),
+            Nudge(user_id=user.id, contact_id=named.id, key="k2", rule="R1", step="2",
+                  priority="P1", due_at=exact - timedelta(microseconds=1),
+                  notify_at=exact, state="snoozed", visible=True, snooze_count=2,
+                  snoozed_until=NOW - timedelta(minutes=5, microseconds=123),
+                  message="", reason=""),
+            Nudge(user_id=user.id, contact_id=mailed.id, key="k3", rule="R2", priority="P1",
+                  due_at=exact - timedelta(days=400), notify_at=exact, state="scheduled",
+                  visible=True, channel="linkedin", message="m", reason="r"),
+            Nudge(user_id=user.id, contact_id=mailed.id, key="k4", rule="R3", priority="P1",
+                  due_at=exact, notify_at=exact, state="due", visible=False,
+                  message="hidden", reason="hidden"),
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+    fast = user.get("/nudges")
+    general = user.get("/nudges?cursor=")
+    assert fast.status_code == general.status_code == 200
+    assert fast.get_json() == general.get_json()
+    items = fast.get_json()["items"]
+    assert [n["rule"] for n in items] == ["R2", "R1", "R9"]  # P1 before P2; the hidden one out
+    assert items[2]["contact"] is None
+    assert items[1]["contact"]["email"] is None and items[1]["snoozed_until"].endswith("Z")
+    assert items[0]["contact"]["email"] == "ann@example.com"
+    assert items[2]["due_at"] == exact.strftime("%Y-%m-%dT%H:%M:%SZ")
+    limited = user.get("/nudges?limit=2").get_json()
+    assert limited == user.get("/nudges?limit=2&cursor=").get_json() and limited["next"]
