@@ -127,6 +127,10 @@ class FastLane:
         self.app = app
         self.flask_wsgi: WSGIApp = app.wsgi_app
         self.cors = get_cors_options(app, cors_options)
+        # flask-cors answers a request without Origin too (always_send); that answer is
+        # the same for every such request, so it is worked out once.
+        self.cors_without_origin: list[tuple[str, str]] | None = None
+        self.cors_without_origin = self._cors_headers({}, "GET")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -141,12 +145,18 @@ class FastLane:
                         ) + b"\n"
                 headers = [("Content-Type", "application/json"),
                            ("Content-Length", str(len(body)))]
-                if "HTTP_ORIGIN" in environ:
-                    cors = get_cors_headers(self.cors, EnvironHeaders(environ), method)
-                    headers.extend((key, str(value)) for key, value in cors.items(multi=True))
+                headers.extend(self._cors_headers(environ, method))
                 start_response(_STATUS[status], headers)
                 return [body]
         return self.flask_wsgi(environ, start_response)
+
+    def _cors_headers(self, environ: dict[str, Any], method: str) -> list[tuple[str, str]]:
+        """The headers flask-cors would add to this request's answer."""
+        if ("HTTP_ORIGIN" not in environ and self.cors_without_origin is not None
+                and "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK" not in environ):
+            return self.cors_without_origin
+        found = get_cors_headers(self.cors, EnvironHeaders(environ), method)
+        return [(key, str(value)) for key, value in found.items(multi=True)]
 
     def _answer(self, handler: Handler, method: str, environ: dict[str, Any]) -> Answer:
         token = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))

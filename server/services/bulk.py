@@ -262,7 +262,7 @@ def _load_recs(session: Session, ids: list[int], lock: bool) -> dict[int, _Rec]:
 
 
 def _new_values(user_id: int, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The row `contacts.new_contact` would make from this item, as plain values."""
+    """The row `contacts.save_contact` would create from this item, as plain values."""
     return {**new_contact_values(user_id, data, "import", now), "id": None}
 
 

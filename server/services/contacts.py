@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError, not_found
 from server.domain.urls import ProfileRef, canonicalize
+from server.domain.warmth import compute_warmth
 from server.jobs.dispatch import note_touched
 from server.models import Contact, ContactEmail, Profile, User, utcnow
 from server.services.contact_fields import (
@@ -24,6 +25,7 @@ from server.services.contact_fields import (
     normalise_phone,
     union,
 )
+from server.services.warmth import warmth_columns
 
 SAVE_ATTEMPTS = 3
 
@@ -170,10 +172,6 @@ def new_contact_values(
     return values
 
 
-def new_contact(user_id: int, data: dict[str, Any], source: str) -> Contact:
-    return Contact(**new_contact_values(user_id, data, source, utcnow()))
-
-
 def save_contact(
     session: Session, user: User, data: dict[str, Any], source: str = "api"
 ) -> tuple[Contact, bool]:
@@ -201,7 +199,12 @@ def save_contact(
                 if changed:
                     note_touched(user.id, [existing.id])
                 return existing, False
-            contact = new_contact(user.id, data, source)
+            now = utcnow()
+            values = new_contact_values(user.id, data, source, now)
+            # A new contact has no history, so its warmth is known now (the fast lane stores
+            # it the same way); the job still runs for the rules (R7) and scores it alike.
+            values.update(warmth_columns(compute_warmth([], now), None))
+            contact = Contact(**values)
             # Straight inserts: a concurrent save that took one of these URLs since we looked
             # trips the (user, url) unique constraint, and the retry updates its contact.
             contact.profiles = [
