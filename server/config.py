@@ -32,6 +32,8 @@ class Settings:
     log_level: str = "INFO"
     # Jobs run in-process when Redis is not configured; tests may force it either way.
     inline_jobs: bool | None = None
+    # SQLite only: keep the popup's list between requests while nothing changes (read_cache).
+    read_cache: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -47,6 +49,7 @@ class Settings:
             workers=int(env.get("THRICE_WORKERS") or 2),
             log_level=(env.get("THRICE_LOG_LEVEL") or "INFO").upper(),
             inline_jobs=None if inline is None else _bool(inline),
+            read_cache=_bool(env.get("THRICE_READ_CACHE"), default=True),
         )
 
 

@@ -31,6 +31,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoint every ~40 MB of WAL, not every 4 MB: with two workers writing, a
+        # checkpoint often cannot finish (the other holds a snapshot), and until one does every
+        # commit tries again, with an fdatasync each (docs/performance.md).
+        cur.execute("PRAGMA wal_autocheckpoint=10000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 

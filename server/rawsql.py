@@ -123,6 +123,12 @@ def _row_converter(width: int, processors: list[tuple[int, Any]]) -> Any:
     return namespace["convert"]
 
 
+@dataclass(frozen=True, slots=True)
+class Bound:
+    sql: str
+    params: Any
+
+
 class RawConnection:
     """One DBAPI connection from the engine's pool; on SQLite in autocommit mode (each statement
     is its own transaction) unless `begin_write` opened one."""
@@ -196,11 +202,17 @@ class RawConnection:
         compiled = statement.compiled(self.dialect)
         self._run(compiled.sql, self._params(compiled, values)).close()
 
-    def insert(self, statement: Statement, **values: Any) -> int:
+    def insert(self, statement: Statement | Bound, **values: Any) -> int:
         """Run an INSERT and return the new row's id (the statement must RETURN it on
         PostgreSQL; SQLite reports it itself)."""
+        bound = statement if isinstance(statement, Bound) else self.bind(statement, **values)
+        return int(self._run(bound.sql, bound.params, "id"))
+
+    def bind(self, statement: Statement, **values: Any) -> Bound:
+        """The statement with its values converted, ready to run: a writer converts before
+        taking the write lock, so the lock is held only while SQLite works."""
         compiled = statement.compiled(self.dialect)
-        return int(self._run(compiled.sql, self._params(compiled, values), "id"))
+        return Bound(compiled.sql, self._params(compiled, values))
 
     def begin_write(self) -> None:
         """Open a write transaction; on SQLite take the write lock now (BEGIN IMMEDIATE) so a

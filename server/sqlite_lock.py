@@ -4,8 +4,8 @@ SQLite's busy handler waits 1 ms, then 2, 5, 10... ms between tries, but a Thric
 the lock for a fraction of a millisecond. With two gunicorn workers saving contacts at once, a
 save that found the lock taken slept ten times longer than it had to wait: a quarter of the
 workers' time went to sleep under load (docs/performance.md). So every write transaction here
-starts with `begin_immediate`, which retries in steps of 50 µs doubling up to 1 ms, for as long
-as the busy timeout allows; everything else keeps SQLite's own busy timeout.
+starts with `begin_immediate`, which retries in steps from 20 µs, growing by half up to 1 ms,
+for as long as the busy timeout allows; everything else keeps SQLite's own busy timeout.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 BUSY_TIMEOUT_MS = 30_000
-_FIRST_STEP = 50e-6
+_FIRST_STEP = 20e-6
 _LONGEST_STEP = 1e-3
 
 
@@ -34,6 +34,6 @@ def begin_immediate(dbapi_connection: Any, timeout: float = BUSY_TIMEOUT_MS / 10
                 if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
                     raise
             time.sleep(step)
-            step = min(step * 2, _LONGEST_STEP)
+            step = min(step * 1.5, _LONGEST_STEP)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

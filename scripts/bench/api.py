@@ -8,7 +8,9 @@ scripts.bench.bare_app`, server.serve.gunicorn_options), drives each with wrk on
 loopback, and prints requests/s, p50 and p99 and the ratios against bare Flask:
 saving a contact (POST /contacts, goal ≥ 0.5) and the popup's due nudges
 (GET /nudges?state=due with 20 due nudges listed, goal ≥ 0.6). With Redis a `thrice worker`
-runs beside the server, as in production. Needs wrk (`apt-get install wrk`).
+runs beside the server, as in production. A last run turns the popup's read cache off
+(THRICE_READ_CACHE=0), so every request reads its list from SQLite: the popup's worst case,
+as when something is written between every two polls. Needs wrk (`apt-get install wrk`).
 """
 
 from __future__ import annotations
@@ -121,8 +123,9 @@ def empty_queues(redis_url: str) -> None:
 
 def thrice_run(label: str, env: dict[str, str], seconds: int, connections: int,
                workdir: Path) -> dict[str, dict[str, float]]:
+    slug = re.sub("[^a-z]+", "-", label)
     created = subprocess.run(
-        [sys.executable, "-m", "server.cli", "user", "create", f"bench-{label}@example.com"],
+        [sys.executable, "-m", "server.cli", "user", "create", f"bench-{slug}@example.com"],
         env={**os.environ, **env}, capture_output=True, text=True, check=True)
     token = created.stdout.strip().splitlines()[-1]
     port = free_port()
@@ -135,7 +138,7 @@ def thrice_run(label: str, env: dict[str, str], seconds: int, connections: int,
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/api/v1/health")
         seed_due_nudges(base, token, DUE)
-        save = wrk(base, POST_LUA.format(tag=label, path="/api/v1/contacts", token=token),
+        save = wrk(base, POST_LUA.format(tag=slug, path="/api/v1/contacts", token=token),
                    seconds, connections, workdir)
         popup = wrk(base, GET_LUA.format(path="/api/v1/nudges?state=due&limit=50", token=token),
                     seconds, connections, workdir)
@@ -203,6 +206,9 @@ def main() -> None:
         empty_queues(args.redis_url)
         runs["redis"] = {"THRICE_INSTANCE_PATH": str(workdir / "redis"),
                          "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": args.redis_url}
+    runs["inline, no cache"] = {"THRICE_INSTANCE_PATH": str(workdir / "nocache"),
+                                "THRICE_LOG_LEVEL": "WARNING", "REDIS_URL": "",
+                                "THRICE_READ_CACHE": "0"}
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn -w 2 everywhere, "
           f"SQLite, {os.cpu_count()} cores")
     print(f"{'endpoint':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")

@@ -56,8 +56,9 @@ def bearer_token(header: str) -> str | None:
     return raw
 
 
-def check_token(conn: RawConnection, raw: str) -> int | None:
-    """The id of the token's user (recording the token's use now and then), or None."""
+def token_user(conn: RawConnection, raw: str) -> tuple[int, datetime] | None:
+    """The id of the token's user and when its use is next to be recorded (it is recorded
+    now when due), or None for an unknown token."""
     found = conn.first(_TOKEN, token_hash=hash_token(raw))
     if found is None:
         return None
@@ -65,7 +66,14 @@ def check_token(conn: RawConnection, raw: str) -> int | None:
     now = utcnow()
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         _touch(conn, token_id, now)
-    return int(user_id)
+        last_used_at = now
+    return int(user_id), last_used_at + TOUCH_EVERY
+
+
+def check_token(conn: RawConnection, raw: str) -> int | None:
+    """The id of the token's user (recording the token's use now and then), or None."""
+    found = token_user(conn, raw)
+    return None if found is None else found[0]
 
 
 def register_auth(app: Flask) -> None:

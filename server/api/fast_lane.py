@@ -24,6 +24,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,11 +35,14 @@ from flask_cors.core import get_cors_headers, get_cors_options
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import EnvironHeaders
 
-from server.api.auth import bearer_token, check_token
+from server.api.auth import bearer_token, token_user
 from server.api.errors import error_body
 from server.json_provider import PrebuiltJson, dumps_bytes
+from server.models import utcnow
 from server.rawsql import RawConnection
+from server.read_cache import AnswerCache, ChangeWatch, Kept
 from server.services import nudges, quick_lookup, quick_save
+from server.services.tokens import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -49,50 +53,68 @@ _STATUS = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 201, 404)
 
 @dataclass(slots=True)
 class Call:
-    """What a handler may read of the request."""
+    """What a route's `run` may use: the connection, the token's user and what `prepare`
+    made of the request."""
 
     conn: RawConnection
     user_id: int
-    query: str
-    body: Any
-    phone_region: str | None
+    prepared: Any
 
 
-Answer = tuple[int, Any] | None  # (status, JSON value), or None: Flask answers
-Handler = Callable[[Call], Answer]
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A route's answer; `until`: when time alone changes it (for a kept answer)."""
+
+    status: int
+    value: Any  # a JSON value, or PrebuiltJson
+    until: datetime | None = None
 
 
-def _popup_list(call: Call) -> Answer:
-    limit = plain_due_limit(call.query)
-    if limit is None:
-        return None
-    return 200, nudges.due_page(call.conn, call.user_id, limit)
+@dataclass(frozen=True, slots=True)
+class Route:
+    """`prepare(query, body, phone_region)` reads the request without the database: what `run`
+    needs, or None when Flask must answer. `keep`: answers may be kept while nothing changes
+    (read_cache)."""
+
+    prepare: Callable[[str, Any, str | None], Any]
+    run: Callable[[Call], Reply | None]  # None: Flask answers
+    keep: bool = False
 
 
-def _summary(call: Call) -> Answer:
-    return 200, nudges.summary(call.conn, call.user_id)
+def _popup_list(call: Call) -> Reply:
+    now = utcnow()
+    until = nudges.next_due_change(call.conn, call.user_id, now)
+    return Reply(200, nudges.due_page(call.conn, call.user_id, call.prepared, now), until)
 
 
-def _lookup(call: Call) -> Answer:
-    args = parse_qsl(call.query, keep_blank_values=True)
-    if len(args) != 1 or args[0][0] != "url":
-        return None
-    found = quick_lookup.find_view(call.conn, call.user_id, args[0][1])
+def _summary(call: Call) -> Reply:
+    return Reply(200, nudges.summary(call.conn, call.user_id))
+
+
+def _lookup_url(query: str, _body: Any, _region: str | None) -> str | None:
+    args = parse_qsl(query, keep_blank_values=True)
+    return args[0][1] if len(args) == 1 and args[0][0] == "url" else None
+
+
+def _lookup(call: Call) -> Reply | None:
+    found = quick_lookup.find_view(call.conn, call.user_id, call.prepared)
     if found is quick_lookup.NOT_FOUND:
-        return 404, error_body(404, "Contact not found.")
-    return None if found is None else (200, found)
+        return Reply(404, error_body(404, "Contact not found."))
+    return None if found is None else Reply(200, found)
 
 
-def _save(call: Call) -> Answer:
-    created = quick_save.try_create(call.conn, call.user_id, call.body, call.phone_region)
-    return None if created is None else (201, created)
+def _save(call: Call) -> Reply | None:
+    created = quick_save.create(call.conn, call.user_id, call.prepared)
+    return None if created is None else Reply(201, created)
 
 
-ROUTES: dict[tuple[str, str], Handler] = {
-    ("GET", "/api/v1/nudges"): _popup_list,
-    ("GET", "/api/v1/nudges/summary"): _summary,
-    ("GET", "/api/v1/contacts/lookup"): _lookup,
-    ("POST", "/api/v1/contacts"): _save,
+ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/nudges"): Route(lambda query, _b, _r: plain_due_limit(query),
+                                     _popup_list, keep=True),
+    ("GET", "/api/v1/nudges/summary"): Route(lambda _q, _b, _r: True, _summary),
+    ("GET", "/api/v1/contacts/lookup"): Route(_lookup_url, _lookup),
+    ("POST", "/api/v1/contacts"): Route(lambda _q, body, region: quick_save.prepare(body, region),
+                                        _save),
 }
 _WITH_BODY = frozenset({"POST"})
 
@@ -127,6 +149,10 @@ class FastLane:
         self.app = app
         self.flask_wsgi: WSGIApp = app.wsgi_app
         self.cors = get_cors_options(app, cors_options)
+        engine = app.extensions["thrice_db"].engine
+        self.watch = ChangeWatch(engine) if engine.dialect.name == "sqlite" else None
+        self._db_errors = engine.dialect.loaded_dbapi.Error
+        self.cache = AnswerCache()
         # flask-cors answers a request without Origin too (always_send); that answer is
         # the same for every such request, so it is worked out once.
         self.cors_without_origin: list[tuple[str, str]] | None = None
@@ -135,14 +161,11 @@ class FastLane:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "")
-        handler = ROUTES.get((method, environ.get("PATH_INFO", "")))
-        if handler is not None and self.app.config.get("THRICE_FAST_LANE", True):
-            answer = self._answer(handler, method, environ)
+        route = ROUTES.get((method, environ.get("PATH_INFO", "")))
+        if route is not None and self.app.config.get("THRICE_FAST_LANE", True):
+            answer = self._answer(route, method, environ)
             if answer is not None:
-                status, value = answer
-                # ending in a newline, as Flask's JSON responses do
-                body = (value.body if isinstance(value, PrebuiltJson) else dumps_bytes(value)
-                        ) + b"\n"
+                status, body = answer
                 headers = [("Content-Type", "application/json"),
                            ("Content-Length", str(len(body)))]
                 headers.extend(self._cors_headers(environ, method))
@@ -158,7 +181,9 @@ class FastLane:
         found = get_cors_headers(self.cors, EnvironHeaders(environ), method)
         return [(key, str(value)) for key, value in found.items(multi=True)]
 
-    def _answer(self, handler: Handler, method: str, environ: dict[str, Any]) -> Answer:
+    def _answer(self, route: Route, method: str, environ: dict[str, Any]
+                ) -> tuple[int, bytes] | None:
+        """The status and body of the answer, or None: Flask answers."""
         token = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
         if token is None:
             return None
@@ -170,24 +195,57 @@ class FastLane:
             body = _json_or_none(raw)
             if body is None:
                 return None
+        query = environ.get("QUERY_STRING", "")
+        prepared = route.prepare(query, body, self.app.config["THRICE"].phone_region)
+        if prepared is None:
+            return None
+        key: tuple[Any, ...] | None = None
+        version = 0
+        watch = self._watch() if route.keep else None
+        if watch is not None:
+            key = (hash_token(token), route.run, query)
+            try:
+                version = watch.version()
+            except self._db_errors:
+                key = None
+            else:
+                kept = self.cache.get(key, version, utcnow())
+                if kept is not None:
+                    return kept.status, kept.body
         try:
             conn = RawConnection(self.app.extensions["thrice_db"].engine)
         except SQLAlchemyError:
             return None  # Flask meets the same error and answers it (503)
         try:
-            user_id = check_token(conn, token)
-            if user_id is None:
+            found = token_user(conn, token)
+            if found is None:
                 return None
-            return handler(Call(conn, user_id, environ.get("QUERY_STRING", ""), body,
-                                self.app.config["THRICE"].phone_region))
+            user_id, touch_due = found
+            reply = route.run(Call(conn, user_id, prepared))
         except SQLAlchemyError:
-            # Nothing was written (the handlers commit last); the general path retries it
-            # and words whatever it meets.
+            # Nothing was written (a write commits last, and closing rolls back whatever is
+            # open); the general path retries it and words whatever it meets.
             log.debug("fast lane handed a request to Flask after a database error",
                       exc_info=True)
             return None
         finally:
             conn.close()
+        if reply is None:
+            return None
+        value = reply.value
+        # ending in a newline, as Flask's JSON responses do
+        encoded = (value.body if isinstance(value, PrebuiltJson) else dumps_bytes(value)) + b"\n"
+        if key is not None:
+            until = touch_due if reply.until is None else min(reply.until, touch_due)
+            self.cache.put(key, Kept(version, until, reply.status, encoded))
+        return reply.status, encoded
+
+    def _watch(self) -> ChangeWatch | None:
+        """The SQLite change watch, when answers may be kept (THRICE_READ_CACHE, default on;
+        the app config's key of that name overrides it, for tests)."""
+        if not self.app.config.get("THRICE_READ_CACHE", self.app.config["THRICE"].read_cache):
+            return None
+        return self.watch
 
 
 def _read_body(environ: dict[str, Any]) -> bytes | None:

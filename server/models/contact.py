@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,8 +26,11 @@ class Contact(Base):
     __table_args__ = (
         Index(None, "user_id", "updated_at"),
         Index(None, "user_id", "warmth_score"),
-        Index(None, "user_id", "import_key"),
-        Index(None, "dirty_at"),
+        # Partial: only the rows that have one (migration 0002 says why).
+        Index(None, "user_id", "import_key", sqlite_where=text("import_key IS NOT NULL"),
+              postgresql_where=text("import_key IS NOT NULL")),
+        Index(None, "dirty_at", sqlite_where=text("dirty_at IS NOT NULL"),
+              postgresql_where=text("dirty_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

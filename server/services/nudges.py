@@ -108,10 +108,25 @@ _DUE_PAGE_JSON = Statement(_due_page_query(sqlite_view_json(
 _SQLITE_JSON = (3, 38)  # json_object() and friends are built in from SQLite 3.38
 
 
-def due_page(conn: RawConnection, user_id: int, limit: int) -> dict[str, Any] | PrebuiltJson:
+_NEXT_DUE_CHANGE = Statement(
+    select(func.min(EFFECTIVE_DUE))
+    .where(Nudge.user_id == bindparam("user_id"), Nudge.visible.is_(True),
+           or_(and_(Nudge.state == "scheduled", Nudge.due_at > _NOW),
+               and_(Nudge.state == "snoozed", Nudge.snoozed_until > _NOW))))
+
+
+def next_due_change(conn: RawConnection, user_id: int, now: datetime) -> datetime | None:
+    """When time alone next changes the user's due list: the earliest future due time of a
+    visible scheduled nudge or snooze end (everything else that changes it is a write)."""
+    found = conn.first(_NEXT_DUE_CHANGE, user_id=user_id, now=now)
+    return None if found is None else found[0]
+
+
+def due_page(conn: RawConnection, user_id: int, limit: int,
+             now: datetime | None = None) -> dict[str, Any] | PrebuiltJson:
     """The popup's list: `list_nudges` with state=due and no cursor or filter, in one raw query
     (it is the most requested read; SPEC §9)."""
-    now = utcnow()
+    now = now or utcnow()
     if conn.dialect.name == "sqlite" and conn.dialect.dbapi.sqlite_version_info >= _SQLITE_JSON:
         texts = conn.rows(_DUE_PAGE_JSON, user_id=user_id, now=now, limit=limit + 1)
         more = len(texts) > limit
