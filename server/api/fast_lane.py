@@ -11,11 +11,13 @@ by a WSGI middleware in front of the Flask app:
 - `GET /api/v1/contacts/lookup?url=U` (asked on every profile page shown);
 - `POST /api/v1/contacts` for a brand-new person (the "Save contact" click).
 
-Each handler runs the same raw-SQL services the views used, with the same token check, and the
-same flask-cors options decide the CORS headers. Anything else, and anything unusual (no or an
-unknown token, an odd query, a body that is not plain JSON, a known URL, a database error...)
-is handed to Flask untouched, *before* anything is written, so every error is worded in one
-place. `THRICE_FAST_LANE = False` in the app config turns the lane off (the tests compare both).
+Each route reads the request first without the database (`Route.prepare`), then runs the same
+raw-SQL services the views used, with the same token check; flask-cors' own options decide the
+CORS headers. Anything else, and anything unusual (no or an unknown token, an odd query, a body
+that is not plain JSON, a manager, a database error, a known URL whose insert is rolled back)
+is handed to Flask untouched with nothing written, so every error is worded in one place.
+On SQLite the popup's list is kept between requests while nothing changes (read_cache).
+`THRICE_FAST_LANE = False` in the app config turns the lane off (the tests compare both).
 """
 
 from __future__ import annotations
