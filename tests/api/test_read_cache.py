@@ -20,6 +20,7 @@ from server.extensions import db
 from server.models import ApiToken, Contact, Nudge
 from server.read_cache import AnswerCache, ChangeWatch, Kept
 from tests.api.test_hot_paths import _due_nudges
+from tests.conftest import new_user
 
 
 class ConnectionCount:
@@ -87,9 +88,8 @@ def test_a_commit_from_this_process_shows_at_once(user):
     assert len(user.get("/nudges").get_json()["items"]) == 1
 
 
-def test_a_commit_from_another_process_shows_at_once(user):
-    if not _kept_here(user):
-        pytest.skip("nothing is kept on PostgreSQL")
+def test_a_commit_from_another_process_shows_at_once(sqlite_app):
+    user = new_user(sqlite_app, None, "UTC")  # only SQLite keeps answers
     _due_nudges(user, 2)
     assert len(user.get("/nudges").get_json()["items"]) == 2
     path = user.app.extensions["thrice_db"].engine.url.database
