@@ -33,12 +33,14 @@ class ChangeWatch:
         self.engine = engine
         self._lock = threading.Lock()
         self._pid = -1
+        self._fairy: Any = None
         self._db: Any = None
 
     def _connection(self) -> Any:
         if self._pid != os.getpid():  # a fork (gunicorn --preload) must not share it
             fairy = self.engine.raw_connection()
             fairy.detach()  # ours for good: the pool never hands it to a writer
+            self._fairy = fairy
             self._db, self._pid = fairy.dbapi_connection, os.getpid()
         return self._db
 
