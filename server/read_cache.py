@@ -34,15 +34,13 @@ class ChangeWatch:
         self._lock = threading.Lock()
         self._pid = -1
         self._fairy: Any = None
-        self._db: Any = None
 
     def _connection(self) -> Any:
         if self._pid != os.getpid():  # a fork (gunicorn --preload) must not share it
             fairy = self.engine.raw_connection()
             fairy.detach()  # ours for good: the pool never hands it to a writer
-            self._fairy = fairy
-            self._db, self._pid = fairy.dbapi_connection, os.getpid()
-        return self._db
+            self._fairy, self._pid = fairy, os.getpid()
+        return self._fairy.dbapi_connection
 
     def version(self) -> int:
         with self._lock:

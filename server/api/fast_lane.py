@@ -38,7 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import EnvironHeaders
 
 from server.api.auth import bearer_token, token_user
-from server.api.errors import error_body
+from server.api.errors import error_body, not_found
 from server.json_provider import PrebuiltJson, dumps_bytes
 from server.models import utcnow
 from server.rawsql import RawConnection
@@ -61,6 +61,7 @@ class Call:
     conn: RawConnection
     user_id: int
     prepared: Any
+    kept: bool  # the answer will be kept (read_cache): say until when it holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Route:
 
 def _popup_list(call: Call) -> Reply:
     now = utcnow()
-    until = nudges.next_due_change(call.conn, call.user_id, now)
+    until = nudges.next_due_change(call.conn, call.user_id, now) if call.kept else None
     return Reply(200, nudges.due_page(call.conn, call.user_id, call.prepared, now), until)
 
 
@@ -101,7 +102,8 @@ def _lookup_url(query: str, _body: Any, _region: str | None) -> str | None:
 def _lookup(call: Call) -> Reply | None:
     found = quick_lookup.find_view(call.conn, call.user_id, call.prepared)
     if found is quick_lookup.NOT_FOUND:
-        return Reply(404, error_body(404, "Contact not found."))
+        missing = not_found("Contact")
+        return Reply(missing.code, error_body(missing.code, missing.message))
     return None if found is None else Reply(200, found)
 
 
@@ -157,8 +159,7 @@ class FastLane:
         self.cache = AnswerCache()
         # flask-cors answers a request without Origin too (always_send); that answer is
         # the same for every such request, so it is worked out once.
-        self.cors_without_origin: list[tuple[str, str]] | None = None
-        self.cors_without_origin = self._cors_headers({}, "GET")
+        self.cors_without_origin = self._flask_cors_headers({}, "GET")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -177,9 +178,13 @@ class FastLane:
 
     def _cors_headers(self, environ: dict[str, Any], method: str) -> list[tuple[str, str]]:
         """The headers flask-cors would add to this request's answer."""
-        if ("HTTP_ORIGIN" not in environ and self.cors_without_origin is not None
+        if ("HTTP_ORIGIN" not in environ
                 and "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK" not in environ):
             return self.cors_without_origin
+        return self._flask_cors_headers(environ, method)
+
+    def _flask_cors_headers(self, environ: dict[str, Any], method: str
+                            ) -> list[tuple[str, str]]:
         found = get_cors_headers(self.cors, EnvironHeaders(environ), method)
         return [(key, str(value)) for key, value in found.items(multi=True)]
 
@@ -223,7 +228,7 @@ class FastLane:
             if found is None:
                 return None
             user_id, touch_due = found
-            reply = route.run(Call(conn, user_id, prepared))
+            reply = route.run(Call(conn, user_id, prepared, kept=key is not None))
         except SQLAlchemyError:
             # Nothing was written (a write commits last, and closing rolls back whatever is
             # open); the general path retries it and words whatever it meets.

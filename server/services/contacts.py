@@ -172,6 +172,17 @@ def new_contact_values(
     return values
 
 
+def saved_contact_values(
+    user_id: int, data: dict[str, Any], source: str, now: datetime
+) -> dict[str, Any]:
+    """`new_contact_values` of a contact saved on its own: it has no history yet, so its
+    warmth (that of no events) is known now and stored at once (the scoring job would store
+    the same)."""
+    values = new_contact_values(user_id, data, source, now)
+    values.update(warmth_columns(compute_warmth([], now), None))
+    return values
+
+
 def save_contact(
     session: Session, user: User, data: dict[str, Any], source: str = "api"
 ) -> tuple[Contact, bool]:
@@ -199,12 +210,8 @@ def save_contact(
                 if changed:
                     note_touched(user.id, [existing.id])
                 return existing, False
-            now = utcnow()
-            values = new_contact_values(user.id, data, source, now)
-            # A new contact has no history, so its warmth is known now (the fast lane stores
-            # it the same way); the job still runs for the rules (R7) and scores it alike.
-            values.update(warmth_columns(compute_warmth([], now), None))
-            contact = Contact(**values)
+            # Still marked dirty: the job runs for the rules (R7) and scores it alike.
+            contact = Contact(**saved_contact_values(user.id, data, source, utcnow()))
             # Straight inserts: a concurrent save that took one of these URLs since we looked
             # trips the (user, url) unique constraint, and the retry updates its contact.
             contact.profiles = [

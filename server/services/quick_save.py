@@ -2,7 +2,7 @@
 
 The extension's "Save contact" is the API's most frequent write (SPEC §9 sets its throughput
 at half of a bare Flask endpoint). When the URLs are new, the contact is created with no
-history: its warmth is that of no events (computed here with the same pure function the jobs
+history: its warmth is that of no events (computed with the same pure function the jobs
 use), and no rule can fire for it (R1-R6 and R8-R11 need interactions or opportunities; R7 needs
 a hiring or department manager, which this path leaves to the general one). So the row is
 stored complete, with nothing marked dirty and nothing to enqueue, and a read right after sees
@@ -24,15 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from server.api.errors import ApiError
 from server.domain.nudges.context import MANAGER_ROLES
 from server.domain.urls import ProfileRef
-from server.domain.warmth import compute_warmth
 from server.models import Contact, ContactEmail, Profile, utcnow
 from server.rawsql import RawConnection, Statement
 from server.schemas.contact import ContactIn
 from server.schemas.fastload import LeanLoader
 from server.services.contact_fields import canonical_profiles
-from server.services.contacts import _clean, new_contact_values
+from server.services.contacts import _clean, saved_contact_values
 from server.services.serialize import contact_view, tier_of
-from server.services.warmth import warmth_columns
 
 _LEAN = LeanLoader(ContactIn())
 _CONTACTS = Contact.__table__
@@ -78,13 +76,12 @@ def create(conn: RawConnection, user_id: int, new: NewContact) -> dict[str, Any]
     """Store the contact and answer its view, or None when one of its URLs is known already
     (then nothing was written and the general path must update that contact instead).
 
-    One write transaction, committed here. No SELECT
-    looks for the URLs' owner first: the insert trips the unique (user_id, url) instead,
-    which also settles a race with a concurrent save, and saves a read per save (under load,
-    each read after another worker's commit reloads SQLite's page cache)."""
+    One write transaction, committed here. No SELECT looks for the URLs' owner first: the
+    insert trips the unique (user_id, url) instead, which also settles a race with a
+    concurrent save, and saves a read per save (under load, each read after another worker's
+    commit reloads SQLite's page cache)."""
     now = utcnow()
-    values = new_contact_values(user_id, new.data, "api", now)
-    values.update(warmth_columns(compute_warmth([], now), None))
+    values = saved_contact_values(user_id, new.data, "api", now)
     values["dirty_at"] = None
     row = conn.bind(_INSERT_CONTACT if conn.dialect.name == "sqlite"
                     else _INSERT_CONTACT_RETURNING, **values)
