@@ -11,7 +11,11 @@ import key, and interactions by external_id.
 Exit status: 0 when every row was imported, 1 when some rows failed (see --errors),
 2 for usage, file-level or connection problems.
 With --dry-run and no server configured, the files are only parsed (nothing is sent).
-In the --errors report, rows of a zip member are named `export.zip!Connections.csv`.
+The --errors report (CSV: file, line, level, reason) lists failed rows (level `error`) and
+warnings (level `warning`: a value left out or cut to the server's limit); rows of a zip member
+are named `export.zip!Connections.csv`.
+On a terminal a progress bar shows rows/s; otherwise (a pipe, a log, cron) a plain progress
+line is printed every --progress-every seconds.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from urllib.parse import urlencode, urlsplit
 
 import orjson
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 
@@ -66,6 +71,8 @@ RETRIES: Final = 3
 CONNECT_TIMEOUT: Final = 10
 READ_TIMEOUT: Final = 600
 SHOWN_WARNINGS: Final = 10
+PROGRESS_EVERY: Final = 5.0  # seconds between plain progress lines (no terminal)
+ERROR, WARNING = "error", "warning"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -90,7 +97,7 @@ class Tally:
 
 
 class Report:
-    """The --errors CSV (file, line, reason), written as failures happen."""
+    """The --errors CSV (file, line, level, reason), written as failures and warnings happen."""
 
     def __init__(self, path: str | None) -> None:
         self._handle: IO[str] | None = None
@@ -98,11 +105,11 @@ class Report:
         if path:
             self._handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["file", "line", "reason"])
+            self._writer.writerow(["file", "line", "level", "reason"])
 
-    def failed(self, file: str, line: int, reason: str) -> None:
+    def write(self, file: str, line: int, level: str, reason: str) -> None:
         if self._writer is not None:
-            self._writer.writerow([file, line, reason])
+            self._writer.writerow([file, line, level, reason])
 
     def close(self) -> None:
         if self._handle is not None:
@@ -253,12 +260,14 @@ class Importer:
 
     def fail(self, file: str, line: int, reason: str) -> None:
         self.tally.statuses["failed"] += 1
-        self.report.failed(file, line, reason)
+        self.report.write(file, line, ERROR, reason)
 
     def warn(self, file: str, line: int, message: str) -> None:
         self.tally.warnings += 1
+        self.report.write(file, line, WARNING, message)
         if self.tally.warnings <= SHOWN_WARNINGS:
-            self.console.print(f"[yellow]{file}:{line}: {message}[/]", highlight=False)
+            # File names and cells are text from the file: `[/]` in a cell is no markup.
+            self.console.print(f"[yellow]{escape(f'{file}:{line}: {message}')}[/]")
 
     def add(self, path: str, row: ImportRow) -> None:
         self.tally.rows += 1
@@ -312,21 +321,62 @@ class Importer:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_file(importer: Importer, path: str, args: argparse.Namespace, progress: Progress,
-             task: TaskID, done_bytes: int) -> None:
-    started = time.perf_counter()
+class Meter:
+    """Progress: rich's bar on a terminal; elsewhere (a pipe, a log file, cron) a plain line
+    every `every` seconds, since a bar redrawn with carriage returns makes a log unreadable."""
+
+    def __init__(self, console: Console, total: int, every: float) -> None:
+        self.console = console
+        self.total = total or 1
+        self.every = every
+        self.started = time.perf_counter()
+        self._printed = self.started
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        if console.is_terminal:
+            self._bar = Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(),
+                TextColumn("{task.fields[rows]} rows"),
+                TextColumn("{task.fields[rate]:,.0f} rows/s"),
+                TimeElapsedColumn(), console=console, transient=True)
+
+    def __enter__(self) -> Meter:
+        if self._bar is not None:
+            self._bar.__enter__()
+            self._task = self._bar.add_task("importing", total=self.total, rows=0, rate=0.0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+    def update(self, name: str, done_bytes: int, rows: int) -> None:
+        now = time.perf_counter()
+        rate = rows / max(now - self.started, 1e-6)
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, description=escape(name), completed=done_bytes,
+                             rows=rows, rate=rate)
+        elif now - self._printed >= self.every:
+            self._printed = now
+            share = min(100 * done_bytes // self.total, 100)
+            self.console.print(f"{name}: {rows:,} rows, {share}% of the input, "
+                               f"{rate:,.0f} rows/s", markup=False)
+
+
+def run_file(importer: Importer, path: str, args: argparse.Namespace, meter: Meter,
+             done_bytes: int) -> None:
+    name = Path(path).name
+    meter.update(name, done_bytes, importer.tally.rows)
     with open(path, "rb") as binary:
         try:
             for count, row in enumerate(iter_rows(binary, path, args.format, args.me), start=1):
                 importer.add(path, row)
                 if count % 500 == 0:
-                    rate = importer.tally.rows / max(time.perf_counter() - started, 1e-6)
-                    progress.update(task, completed=done_bytes + binary.tell(),
-                                    rows=importer.tally.rows, rate=rate)
+                    meter.update(name, done_bytes + binary.tell(), importer.tally.rows)
         except ImportFileError as exc:
             importer.tally.file_errors += 1
-            importer.report.failed(path, 0, str(exc))
-            importer.console.print(f"[red]{path}: {exc}[/]", highlight=False)
+            importer.report.write(path, 0, ERROR, str(exc))
+            importer.console.print(f"[red]{escape(f'{path}: {exc}')}[/]")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -343,7 +393,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dry-run", action="store_true",
                         help="report what would happen, write nothing")
     parser.add_argument("--errors", metavar="REPORT.csv",
-                        help="write failed rows as CSV: file,line,reason")
+                        help="write failed rows and warnings as CSV: file,line,level,reason")
+    parser.add_argument("--progress-every", metavar="SECONDS", type=float,
+                        default=PROGRESS_EVERY,
+                        help="without a terminal, print a progress line this often "
+                             f"(default {PROGRESS_EVERY:g})")
     args = parser.parse_args(argv)
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -356,34 +410,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console(stderr=True, soft_wrap=True)
-    out = Console(highlight=False, soft_wrap=True)
+    # No highlighting or emoji codes: text from the files (":smile:", "[bold]") prints as is.
+    console = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
+    out = Console(highlight=False, soft_wrap=True, emoji=False)
     try:
         client = (Client(args.server, args.token, args.dry_run)
                   if args.server and args.token else None)
     except Fatal as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         return EXIT_USAGE
     report = Report(args.errors)
     importer = Importer(client, report, console)
-    progress = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.fields[rows]} rows"), TextColumn("{task.fields[rate]:,.0f} rows/s"),
-        TimeElapsedColumn(), console=console, disable=not console.is_terminal, transient=True)
     started = time.perf_counter()
     try:
         if client is not None:
             client.check()
         sizes = [Path(f).stat().st_size for f in args.files]
-        with progress:
-            task = progress.add_task("importing", total=sum(sizes) or 1, rows=0, rate=0.0)
+        with Meter(console, sum(sizes), args.progress_every) as meter:
             for index, path in enumerate(args.files):
-                progress.update(task, description=Path(path).name)
-                run_file(importer, path, args, progress, task, sum(sizes[:index]))
+                run_file(importer, path, args, meter, sum(sizes[:index]))
             importer.flush()
             importer.collect()
     except Fatal as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]: rows already sent are saved; running the import "
@@ -398,15 +447,17 @@ def main(argv: list[str] | None = None) -> int:
     prefix = "dry run, would be: " if args.dry_run else ""
     if client is None:
         out.print(f"dry run (parsed only, nothing sent): {counts['valid']} rows ok · "
-                  f"failed {counts['failed']}")
+                  f"failed {counts['failed']}", markup=False)
     else:
         out.print(f"{prefix}created {counts['created']} · updated {counts['updated']} · "
                   f"unchanged {counts['unchanged']} · failed {counts['failed']} · "
-                  f"interactions added {tally.interactions}")
+                  f"interactions added {tally.interactions}", markup=False)
+    reported = [what for what, n in (("failed rows", counts["failed"] + tally.file_errors),
+                                     ("warnings", tally.warnings)) if n]
     out.print(f"{tally.rows} rows in {elapsed:.1f} s ({tally.rows / max(elapsed, 1e-6):,.0f} "
               f"rows/s); {tally.warnings} warnings" + (
-                  f"; failed rows written to {args.errors}" if args.errors and counts["failed"]
-                  else ""))
+                  f"; {' and '.join(reported)} written to {args.errors}"
+                  if args.errors and reported else ""), markup=False)
     if tally.file_errors:
         return EXIT_USAGE
     return EXIT_FAILED if counts["failed"] else EXIT_OK

@@ -12,8 +12,14 @@ from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
 
+from server.api import register_blueprints
+from server.api.auth import register_auth
+from server.api.docs import CommonErrorsPlugin
+from server.api.errors import register_error_handlers
+from server.api.web_security import register_web_security
 from server.config import Settings, normalise_database_url, sqlite_url_for
 from server.extensions import db
+from server.jobs.dispatch import init_queue
 from server.json_provider import ThriceJSONProvider
 
 API_SPEC = {
@@ -22,8 +28,8 @@ API_SPEC = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    # No OPENAPI_SWAGGER_UI_PATH: /api/docs is server/api/docs.py's page, with Swagger UI's
+    # files from the swagger-ui-bundle package (works offline, no inline script for the CSP).
 }
 
 
@@ -47,33 +53,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config["DATABASE_URL"] = database_url
     db.init_app(app, database_url)
 
-    from server.jobs.dispatch import init_queue
-
     init_queue(app, settings)
-
-    from server.api.docs import CommonErrorsPlugin
 
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}],
         "extra_plugins": [CommonErrorsPlugin()]})
     app.extensions["thrice_api"] = api
-    from server.api import register_blueprints
-
     register_blueprints(app, api)
 
     # Only the configured extension origins may call the API from a browser page.
-    cors = {"origins": settings.cors_origins or [],
-            "allow_headers": ["Authorization", "Content-Type"], "max_age": 600}
-    CORS(app, resources={r"/api/*": {"origins": cors["origins"]}},
-         allow_headers=cors["allow_headers"], max_age=cors["max_age"])
-
-    from server.api.errors import register_error_handlers
+    CORS(app, resources={r"/api/*": {"origins": settings.cors_origins or []}},
+         allow_headers=["Authorization", "Content-Type"], max_age=600)
 
     register_error_handlers(app)
-    from server.api.auth import register_auth
-
     register_auth(app)
-    from server.api.fast_lane import FastLane
-
-    app.wsgi_app = FastLane(app, cors)  # type: ignore[method-assign]
+    register_web_security(app)
     return app

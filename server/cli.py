@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
 
+from server import create_app
 from server.config import Settings
+from server.extensions import db as database
+from server.jobs.runner import run_cron, run_rescore, run_worker
+from server.migrate import upgrade
+from server.schemas.fields import validate_storable, validate_timezone
+from server.serve import run
+from server.services.tokens import issue_token
+from server.services.users import create_user, find_user
 
 
-def _app(**overrides: Any):  # noqa: ANN202 - a Flask app
-    from server import create_app
-
+def _app(**overrides: Any) -> Flask:
     return create_app(Settings.from_env(), **overrides)
 
 
@@ -28,9 +41,6 @@ def db() -> None:
 
 @db.command("upgrade", help="Apply all Alembic migrations.")
 def db_upgrade() -> None:
-    from server.extensions import db as database
-    from server.migrate import upgrade
-
     app = _app()
     with app.app_context():
         upgrade(database.engine)
@@ -42,8 +52,6 @@ def db_upgrade() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="gunicorn workers [THRICE_WORKERS]")
 def serve(host: str, port: int, workers: int | None) -> None:
-    from server.serve import run
-
     run(host, port, workers)
 
 
@@ -52,64 +60,157 @@ def user() -> None:
     pass
 
 
-@user.command("create", help="Create a user and print a new API token on the last line.")
-@click.argument("email")
-@click.option("--timezone", "timezone", default="UTC", show_default=True)
-@click.option("--name", "display_name", default=None, help="display name (signs messages)")
-def user_create(email: str, timezone: str, display_name: str | None) -> None:
-    from email_validator import EmailNotValidError, validate_email
+ETC = Path("/etc")
+# Names the machine may give UTC; the user sees (and the API returns) plain "UTC".
+_UTC_ALIASES = frozenset({"Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT",
+                          "Universal", "Zulu"})
+DISPLAY_NAME_MAX = 200
 
-    from server.extensions import db as database
-    from server.migrate import upgrade
-    from server.schemas.fields import validate_timezone
-    from server.services.tokens import issue_token
-    from server.services.users import create_user, find_user
+
+def _zone_key(candidate: str) -> str | None:
+    key = candidate.strip().lstrip(":")
+    key = "UTC" if key in _UTC_ALIASES else key
+    try:
+        validate_timezone(key)
+    except Exception:  # noqa: BLE001 - marshmallow's ValidationError: not a zone
+        return None
+    return key
+
+
+def machine_timezone(environ: Mapping[str, str] | None = None,
+                     etc: Path = ETC) -> tuple[str, str]:
+    """(IANA zone of this machine, where it was read), without tzlocal.
+
+    Tried in the order the C library itself follows: $TZ, the /etc/localtime symlink (its
+    target names the zone), Debian's /etc/timezone, then the name Python's local time carries
+    when it is a region key ("CET" or "EST" are fixed abbreviations: EST all year would put a
+    New Yorker's nudges an hour off all summer). Falls back to UTC.
+    """
+    environ = os.environ if environ is None else environ
+    if (tz := environ.get("TZ")) and (key := _zone_key(tz)):
+        return key, "$TZ"
+    localtime = etc / "localtime"
+    try:
+        target = os.readlink(localtime)
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target and (key := _zone_key(target.rsplit("zoneinfo/", 1)[1])):
+        return key, str(localtime)
+    try:
+        lines = (etc / "timezone").read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    if lines and (key := _zone_key(lines[0])):
+        return key, str(etc / "timezone")
+    name = datetime.now().astimezone().tzname() or ""
+    if ("/" in name or name == "UTC") and (key := _zone_key(name)):
+        return key, "the system clock"
+    return "UTC", "the default: this machine names no time zone"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(text: str, **options: Any) -> Any:
+    """click.prompt on stderr: stdout carries the token alone (older clicks echo part of the
+    prompt to stdout even with err=True)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        return click.prompt(text, err=True, **options)
+
+
+def _checked_zone(value: str) -> str:
+    key = _zone_key(value)
+    if key is None:
+        raise click.BadParameter(f"unknown time zone {value!r} (an IANA name such as "
+                                 "Europe/Berlin, America/New_York or UTC)", param_hint="--timezone")
+    return key
+
+
+def _checked_display_name(value: str) -> str:
+    name = " ".join(value.split())
+    try:
+        validate_storable(name)
+    except Exception as exc:  # noqa: BLE001 - marshmallow's ValidationError
+        raise click.BadParameter(str(exc), param_hint="--display-name") from exc
+    if len(name) > DISPLAY_NAME_MAX:
+        raise click.BadParameter(f"at most {DISPLAY_NAME_MAX} characters",
+                                 param_hint="--display-name")
+    return name
+
+
+@user.command("create", help="Create a user and print a new API token on the last line. On a "
+              "terminal it asks for the display name and the time zone.")
+@click.argument("email")
+@click.option("--timezone", "timezone", default=None,
+              help="IANA time zone  [default: this machine's]")
+@click.option("--display-name", "--name", "display_name", default=None,
+              help="the name that signs your messages  [default: none]")
+def user_create(email: str, timezone: str | None, display_name: str | None) -> None:
+
 
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
-    try:
-        validate_timezone(timezone)
-    except Exception as exc:  # noqa: BLE001 - marshmallow's ValidationError
-        raise click.BadParameter(f"unknown time zone {timezone!r}", param_hint="--timezone") \
-            from exc
+    zone = _checked_zone(timezone) if timezone is not None else None
+    name = _checked_display_name(display_name) if display_name is not None else None
     app = _app()
     with app.app_context():
         upgrade(database.engine)
         session = database.session
-        existing = find_user(session, email)
-        if existing is not None:
-            click.echo(f"user {email} exists; issuing an additional token", err=True)
-            account = existing
+        account = find_user(session, email)
+        if account is not None:
+            ignored = " (--display-name and --timezone are ignored: change them with PATCH " \
+                "/api/v1/me)" if zone or name is not None else ""
+            click.echo(f"user {email} exists (time zone {account.timezone}); issuing an "
+                       f"additional token{ignored}", err=True)
         else:
-            account = create_user(session, email, timezone, display_name)
+            name, zone, origin = _settings(name, zone)
+            account = create_user(session, email, zone, name)
+            click.echo(f"time zone: {zone} ({origin}; change it with PATCH /api/v1/me)",
+                       err=True)
+            click.echo(f"display name: {name!r}" if name else
+                       "display name: none, so messages are signed without a name (set one "
+                       "with PATCH /api/v1/me)", err=True)
         _, raw = issue_token(session, account, "cli")
         session.commit()
-    click.echo(f"user {email} (timezone {timezone}); API token (shown once):", err=True)
+    click.echo(f"user {email}; API token (shown once):", err=True)
     click.echo(raw)
+
+
+def _settings(name: str | None, zone: str | None) -> tuple[str, str, str]:
+    """(display name, time zone, where the zone came from) of a new user: the flags, else the
+    answers on a terminal, else none and this machine's zone."""
+    machine, source = machine_timezone()
+    ask = _interactive()
+    if name is None:
+        name = _checked_display_name(_ask(
+            "Display name (signs your messages; empty for none)", default="",
+            show_default=False)) if ask else ""
+    if zone is not None:
+        return name, zone, "as given"
+    if ask:
+        zone = _ask("Time zone", default=machine, value_proc=_checked_zone)
+        return name, zone, ("this machine's, from " + source if zone == machine
+                            else "as answered")
+    return name, machine, f"this machine's, from {source}"
 
 
 @main.command(help="Run an RQ worker for the Thrice queues.")
 @click.option("--burst", is_flag=True, help="exit when the queues are empty")
 def worker(burst: bool) -> None:
-    from server.jobs.runner import run_worker
-
     sys.exit(run_worker(burst=burst))
 
 
 @main.command(help="Run RQ's cron scheduler for the periodic jobs.")
 def cron() -> None:
-    from server.jobs.runner import run_cron
-
     sys.exit(run_cron())
 
 
 @main.command(help="Recompute warmth (and nudges) for every contact, with a progress bar.")
 @click.option("--user", "email", default=None, help="only this user's contacts")
 def rescore(email: str | None) -> None:
-    from server.jobs.runner import run_rescore
-
     sys.exit(run_rescore(email))
 
 

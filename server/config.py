@@ -29,6 +29,11 @@ class Settings:
     public_url: str | None = None
     phone_region: str | None = None
     workers: int = 2
+    # Threads per gunicorn worker: a client that is slow to send its request holds one thread,
+    # not the whole worker (docs/operations.md, "Slow clients").
+    threads: int = 8
+    # Larger request bodies answer 413; a 1,000-row import batch with its message history fits.
+    max_request_mb: int = 8
     log_level: str = "INFO"
     # Jobs run in-process when Redis is not configured; tests may force it either way.
     inline_jobs: bool | None = None
@@ -47,6 +52,8 @@ class Settings:
             public_url=(env.get("THRICE_PUBLIC_URL") or "").rstrip("/") or None,
             phone_region=(env.get("THRICE_PHONE_REGION") or "").upper() or None,
             workers=int(env.get("THRICE_WORKERS") or 2),
+            threads=int(env.get("THRICE_THREADS") or 8),
+            max_request_mb=int(env.get("THRICE_MAX_REQUEST_MB") or 8),
             log_level=(env.get("THRICE_LOG_LEVEL") or "INFO").upper(),
             inline_jobs=None if inline is None else _bool(inline),
             read_cache=_bool(env.get("THRICE_READ_CACHE"), default=True),

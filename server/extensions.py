@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from server.read_cache import ReadCache
 from server.sqlite_lock import BUSY_TIMEOUT_MS, begin_immediate
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Execution options of a connection: READ_ONLY begins a plain (deferred) transaction whatever the
+# request's method; LOCK_WAIT, the seconds a write transaction may wait for SQLite's write lock
+# (0: one try, for writes worth skipping rather than waiting for).
+READ_ONLY = "thrice_read_only"
+LOCK_WAIT = "thrice_lock_wait"
+# A request waits for the write lock at most this long, well before gunicorn's worker timeout:
+# then it answers 503 with Retry-After. Jobs and commands wait longer.
+REQUEST_LOCK_WAIT = 10.0
+JOB_LOCK_WAIT = BUSY_TIMEOUT_MS / 1000
+
+
+def write_lock_wait() -> float:
+    """Seconds this transaction may wait for SQLite's write lock (THRICE_LOCK_WAIT in the
+    app's config overrides a request's, for tests)."""
+    if has_request_context():
+        return float(current_app.config.get("THRICE_LOCK_WAIT", REQUEST_LOCK_WAIT))
+    return JOB_LOCK_WAIT
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -40,10 +58,34 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if has_request_context() and request.method in _SAFE_METHODS:
+        options = conn.get_execution_options()
+        wait = options.get(LOCK_WAIT)
+        if options.get(READ_ONLY) or (wait is None and _request_reads_now()):
             conn.exec_driver_sql("BEGIN")
-        else:
-            begin_immediate(conn.connection.driver_connection)
+            return
+        try:
+            begin_immediate(conn.connection.driver_connection,
+                            write_lock_wait() if wait is None else wait)
+        except sqlite3.Error as exc:  # as SQLAlchemy raises the driver's errors everywhere else
+            raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, sqlite3.Error,
+                                      dialect=engine.dialect) from exc
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Any) -> None:
+        # The request's own write, not a side transaction with options of its own (the
+        # record of a token's use).
+        if (has_request_context() and request.method not in _SAFE_METHODS
+                and LOCK_WAIT not in conn.get_execution_options()):
+            g.thrice_wrote = True
+
+
+def _request_reads_now() -> bool:
+    """This request's next transaction only reads: a safe method, or a write request whose
+    write is committed already (its answer is read afterwards: taking the write lock again
+    for that would make it wait twice)."""
+    if not has_request_context():
+        return False
+    return request.method in _SAFE_METHODS or bool(g.get("thrice_wrote"))
 
 
 class _BoundDatabase:
@@ -63,6 +105,7 @@ class _BoundDatabase:
             _configure_sqlite(self.engine)
         self.factory: sessionmaker[Session] = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session: scoped_session[Session] = scoped_session(self.factory)
+        self.read_cache = ReadCache(self.engine)
 
 
 class Database:
@@ -78,9 +121,6 @@ class Database:
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
-            from server.rawsql import release_request_connection
-
-            release_request_connection()
             bound.session.remove()
 
     @staticmethod
@@ -95,22 +135,18 @@ class Database:
     def engine(self) -> Engine:
         return self._bound().engine
 
+    def read_cache(self) -> ReadCache | None:
+        """The kept answers (server.read_cache), or None where nothing may be kept: PostgreSQL,
+        or THRICE_READ_CACHE off (tests may turn it off in the app's config)."""
+        app = current_app
+        if not app.config.get("THRICE_READ_CACHE", app.config["THRICE"].read_cache):
+            return None
+        cache = self._bound().read_cache
+        return cache if cache.enabled else None
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A fresh session outside the request's, committed on success (used by jobs)."""
-        session = self._bound().factory()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
 
 db = Database()

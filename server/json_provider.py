@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
+from flask import current_app
 from flask.json.provider import DefaultJSONProvider
 
 from server.schemas.fields import iso_z
@@ -29,13 +29,6 @@ def _default(o: Any) -> Any:
     if isinstance(o, date):
         return o.isoformat()
     return DefaultJSONProvider.default(o)
-
-
-@dataclass(frozen=True, slots=True)
-class PrebuiltJson:
-    """A response body that is JSON text already (the fast lane sends it as it is)."""
-
-    body: bytes
 
 
 def dumps_bytes(obj: Any) -> bytes:
@@ -76,7 +69,8 @@ class ThriceJSONProvider(DefaultJSONProvider):
         return loads(s) if not kwargs else super().loads(s, **kwargs)
 
     def response(self, *args: Any, **kwargs: Any) -> Any:
-        if self.compact is False or (self.compact is None and self._app.debug):
-            return super().response(*args, **kwargs)
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)
+        if self.compact is False or (self.compact is None and current_app.debug) or (
+                args and kwargs):
+            return super().response(*args, **kwargs)  # indented, or Flask's own error
+        obj = (args[0] if len(args) == 1 else list(args)) if args else (kwargs or None)
+        return current_app.response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
+from server import create_app
 from server.config import Settings
+from server.extensions import db
+from server.jobs.inline_schedule import gunicorn_hooks
+from server.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+# How long an idle kept-alive connection stays open; long enough for the popup's bursts.
+KEEPALIVE_SECONDS = 5
 
 
 class Gunicorn(BaseApplication):
@@ -28,27 +38,70 @@ class Gunicorn(BaseApplication):
     def load(self) -> Any:
         if self.app is not None:
             return self.app
-        from server import create_app
-
         return create_app()
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
-    """What `thrice serve` runs gunicorn with (scripts/bench/api.py reuses it for bare Flask)."""
+# A query parameter (after ?, & or ; or at the start of a bare query string) and its value.
+_PARAM = re.compile(r"(^|[?&;])([^=&;?#\s\"]+)=([^&;#\s\"]*)")
+SECRET_PARAMS = frozenset({"feed"})
+REDACTED = "[redacted]"
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the value of every `feed=` query parameter (the calendar feed token, a
+    capability like a password) replaced, however its name is percent-encoded."""
+    if "=" not in text:
+        return text
+
+    def _one(match: re.Match[str]) -> str:
+        if unquote_plus(match[2]).lower() in SECRET_PARAMS:
+            return f"{match[1]}{match[2]}={REDACTED}"
+        return match[0]
+
+    return _PARAM.sub(_one, text)
+
+
+class RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with the feed token cut out of the access log (the request line,
+    query string and referer) and of the error log (which names a failed request's URI)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+                logger.addFilter(RedactSecrets())
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int = 8) -> dict[str, Any]:
+    """What `thrice serve` runs gunicorn with (scripts/bench/api.py reuses it for bare Flask).
+
+    Threaded workers: a client that trickles its request in holds one thread of a worker
+    rather than the whole worker, and a connection that sends nothing waits in the worker's
+    poller, holding no thread at all (docs/operations.md, "Slow clients").
+    """
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "keepalive": KEEPALIVE_SECONDS,
         "accesslog": "-",
+        "logger_class": RedactingLogger,
         "timeout": 60,
         "graceful_timeout": 10,
     }
 
 
 def run(host: str, port: int, workers: int | None) -> None:
-    from server import create_app
-    from server.extensions import db
-    from server.migrate import upgrade
-
     settings = Settings.from_env()
     app = create_app(settings)
     with app.app_context():
@@ -57,9 +110,7 @@ def run(host: str, port: int, workers: int | None) -> None:
     inline = app.extensions["thrice_queue"].mode == "inline"
     log.info("Thrice on http://%s:%s (database %s, jobs %s)", host, port,
              app.config["DATABASE_URL"].split("@")[-1], "in-process" if inline else "on Redis")
-    options = gunicorn_options(host, port, workers or settings.workers)
+    options = gunicorn_options(host, port, workers or settings.workers, settings.threads)
     if inline:
-        from server.jobs.inline_schedule import gunicorn_hooks
-
         options.update(gunicorn_hooks())
     Gunicorn(options).run()

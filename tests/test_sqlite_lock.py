@@ -10,19 +10,19 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from server import rawsql
-from server.api.fast_lane import FastLane
+from server import extensions
 from server.extensions import db
-from server.models import Contact, Profile
+from server.models import ApiToken, Contact, Profile
 from server.sqlite_lock import BUSY_TIMEOUT_MS, begin_immediate
-from tests.conftest import ApiUser, LiveServer
+from tests.conftest import ApiUser, LiveServer, new_user
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -229,24 +229,14 @@ def _count(app: Flask, model: Any, user_id: int) -> int:
 
 
 def test_concurrent_new_contact_saves_all_land(app, user: ApiUser, monkeypatch):
-    lane = app.wsgi_app
-    assert isinstance(lane, FastLane)
-    to_flask: list[str] = []
-    inner = lane.flask_wsgi
-
-    def spy(environ: dict[str, Any], start_response: Any) -> Any:
-        to_flask.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    monkeypatch.setattr(lane, "flask_wsgi", spy)
     locks: list[float] = []
-    real = rawsql.begin_immediate
+    real = extensions.begin_immediate
 
     def counted(dbapi_connection: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
         locks.append(timeout)
         real(dbapi_connection, timeout)
 
-    monkeypatch.setattr(rawsql, "begin_immediate", counted)
+    monkeypatch.setattr(extensions, "begin_immediate", counted)
     run = secrets.token_hex(4)
     start = threading.Barrier(THREADS)
 
@@ -263,14 +253,106 @@ def test_concurrent_new_contact_saves_all_land(app, user: ApiUser, monkeypatch):
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         results = [answer for answers in pool.map(saver, range(THREADS)) for answer in answers]
+    during = list(locks)  # the requests' (the checks below read outside any request)
 
     assert [code for code, _ in results] == [201] * THREADS * SAVES
     assert len({cid for _, cid in results}) == THREADS * SAVES
     assert _count(app, Contact, user.id) == THREADS * SAVES
     assert _count(app, Profile, user.id) == THREADS * SAVES
-    assert to_flask == []  # every save was the lane's
     if app.extensions["thrice_db"].engine.dialect.name == "sqlite":
-        assert len(locks) >= THREADS * SAVES  # each took the write lock with begin_immediate
+        # Each save took the write lock once, with the request's bounded wait.
+        assert len(during) >= THREADS * SAVES
+        assert set(during) <= {extensions.REQUEST_LOCK_WAIT, 0}
+
+
+@pytest.fixture
+def locked(sqlite_app: Flask) -> Iterator[sqlite3.Connection]:
+    """Another connection holding the app database's write lock."""
+    conn = _connect(Path(sqlite_app.extensions["thrice_db"].engine.url.database))
+    conn.execute("BEGIN IMMEDIATE")
+    yield conn
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.close()
+
+
+def _last_used(app: Flask, user_id: int) -> Any:
+    with app.app_context():
+        return db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.user_id == user_id))
+
+
+def test_recording_a_tokens_use_never_makes_a_read_wait(sqlite_app: Flask):
+    user = new_user(sqlite_app)
+    assert user.get("/nudges").status_code == 200
+    with sqlite_app.app_context():  # the token's use is due to be recorded again
+        db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id)
+                           .values(last_used_at=datetime.now(UTC) - timedelta(hours=1)))
+        db.session.commit()
+    before = _last_used(sqlite_app, user.id)
+    holder = _connect(Path(sqlite_app.extensions["thrice_db"].engine.url.database))
+    holder.execute("BEGIN IMMEDIATE")
+    # Released only once the read is answered: a read that waited for the lock would
+    # record the use after the release; one that skipped it records nothing.
+    release = threading.Timer(1.0, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        answer = user.get("/nudges")
+    finally:
+        release.join()
+        holder.close()
+    assert answer.status_code == 200
+    assert _last_used(sqlite_app, user.id) == before  # skipped, not waited for
+    assert user.get("/nudges").status_code == 200
+    assert _last_used(sqlite_app, user.id) > before  # recorded once the lock is free
+
+
+def test_a_write_that_cannot_get_the_lock_answers_503_with_retry_after(
+        sqlite_app: Flask, monkeypatch):
+    user = new_user(sqlite_app)
+    assert user.get("/nudges").status_code == 200  # the token's use is recorded: no touch
+    monkeypatch.setitem(sqlite_app.config, "THRICE_LOCK_WAIT", 0.3)
+    holder = _connect(Path(sqlite_app.extensions["thrice_db"].engine.url.database))
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        answer = user.post("/contacts", json={"name": "Blocked Person"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"]
+    assert answer.get_json()["code"] == 503 and "try again" in answer.get_json()["message"]
+    assert user.get("/contacts").get_json()["items"] == []  # nothing half-saved
+    assert user.post("/contacts", json={"name": "Blocked Person"}).status_code == 201
+
+
+@pytest.mark.parametrize("write", ["new contact", "known contact", "interaction", "nudge"])
+def test_a_write_request_takes_the_write_lock_once(sqlite_app: Flask, monkeypatch, write):
+    """The derived work (warmth, nudges) runs inside the write's own transaction: one wait
+    for the lock, one commit."""
+    user = new_user(sqlite_app)
+    cid = user.post("/contacts", json={"name": "Lock Once", "role": "hiring_manager",
+                                       "profiles": [{"url": "https://x.com/lockonce"}]}
+                    ).get_json()["id"]
+    nudge = user.get(f"/nudges?state=all&contact_id={cid}").get_json()["items"][0]
+    calls: list[float] = []
+    real = extensions.begin_immediate
+    monkeypatch.setattr(extensions, "begin_immediate",
+                        lambda conn, timeout: (calls.append(timeout), real(conn, timeout))[1])
+    if write == "new contact":
+        answer = user.post("/contacts", json={"name": "New", "role": "department_manager",
+                                              "profiles": [{"url": "https://x.com/new1"}]})
+    elif write == "known contact":
+        answer = user.post("/contacts", json={"name": "Lock Once", "starred": True,
+                                              "profiles": [{"url": "https://x.com/lockonce"}]})
+    elif write == "interaction":
+        answer = user.post(f"/contacts/{cid}/interactions", json={"type": "reply_received"})
+    else:
+        answer = user.post(f"/nudges/{nudge['id']}/complete", json={})
+    assert answer.status_code in (200, 201), answer.get_json()
+    assert calls == [extensions.REQUEST_LOCK_WAIT]
+    # ... and the derived work is done: a read right after sees it.
+    with sqlite_app.app_context():
+        assert db.session.get(Contact, cid).dirty_at is None
 
 
 def test_concurrent_saves_over_http_all_land(live_server: LiveServer):

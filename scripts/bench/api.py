@@ -20,13 +20,19 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+try:
+    from scripts.bench import loadkit
+except ImportError:  # run as a file: its own folder is on sys.path
+    import loadkit  # type: ignore[no-redef]
+
+free_port, stop, wait_http, wrk = loadkit.free_port, loadkit.stop, loadkit.wait_http, loadkit.wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 DUE = 20  # due nudges in the popup's list while it is measured
@@ -55,58 +61,8 @@ end
 """
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
-
-
-def wrk(url: str, script: str, seconds: int, connections: int, workdir: Path) -> dict[str, float]:
-    path = workdir / f"wrk-{time.monotonic_ns()}.lua"
-    path.write_text(script)
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(path), url],
-        capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-
-    def pct(p: str) -> float:
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        if not m:
-            return float("nan")
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    return {"rps": rps, "p50": pct("50"), "p99": pct("99"),
-            "errors": float(errors.group(1)) if errors else 0.0}
-
-
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    return loadkit.start(args, env, ROOT)
 
 
 def empty_queues(redis_url: str) -> None:

@@ -6,6 +6,8 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter, ValidationError
 
+from server.api import contacts, health, interactions, me, nudges, opportunities, tokens
+
 MAX_ID = 2**31 - 1
 
 
@@ -25,8 +27,6 @@ class IdConverter(BaseConverter):
 
 
 def register_blueprints(app: Flask, api: Api) -> None:
-    from server.api import contacts, health, interactions, me, nudges, opportunities, tokens
-
     app.url_map.converters["id"] = IdConverter
     api.register_converter(
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID}

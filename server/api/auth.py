@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-
 from flask import Flask, g, request
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
-from server.api.errors import ApiError
+from server.errors import ApiError
 from server.extensions import db
-from server.models import ApiToken, User, utcnow
-from server.rawsql import (
-    RawConnection,
-    Statement,
-    release_request_connection,
-    request_connection,
-)
-from server.services.tokens import MAX_TOKEN_LENGTH, TOUCH_EVERY, hash_token
+from server.models import User, utcnow
+from server.services.tokens import MAX_TOKEN_LENGTH, TokenCheck, check_token, hash_token
 
-log = logging.getLogger(__name__)
 PUBLIC_PATHS = frozenset({"/api/v1/health", "/api/v1/nudges.ics"})
-
-
-_TOKEN = Statement(select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-                   .where(ApiToken.token_hash == bindparam("token_hash")))
-_TOUCH = Statement(update(ApiToken).where(ApiToken.id == bindparam("token_id"))
-                   .values(last_used_at=bindparam("now", type_=ApiToken.last_used_at.type)))
+NO_TOKEN = ("Send 'Authorization: Bearer <token>'; create one with 'thrice user create EMAIL'.")
+BAD_TOKEN = "The token is unknown or revoked; create a new one."
 
 
 def current_user() -> User:
-    """The token's user, loaded into the request's session on first use (the hot endpoints
-    need only `current_user_id()` and never pay for it)."""
+    """The token's user, loaded into the request's session on first use."""
     user = g.get("user")
     if user is None:
-        release_request_connection()  # the ORM session has its own from here on
         user = db.session.get(User, g.user_id)
         if user is None:  # erased since the token was checked
-            raise ApiError(401, "The token is unknown or revoked; create a new one.")
+            raise ApiError(401, BAD_TOKEN)
         g.user = user
     return user
 
@@ -56,24 +38,24 @@ def bearer_token(header: str) -> str | None:
     return raw
 
 
-def token_user(conn: RawConnection, raw: str) -> tuple[int, datetime] | None:
-    """The id of the token's user and when its use is next to be recorded (it is recorded
-    now when due), or None for an unknown token."""
-    found = conn.first(_TOKEN, token_hash=hash_token(raw))
-    if found is None:
-        return None
-    token_id, user_id, last_used_at = found
+def _checked(raw: str) -> TokenCheck | None:
+    """check_token, kept (on SQLite) while nothing is committed and until the token's use is
+    due to be recorded: a revoked token or an erased user is a commit, so it is refused at
+    once (server.read_cache)."""
     now = utcnow()
-    if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
-        _touch(conn, token_id, now)
-        last_used_at = now
-    return int(user_id), last_used_at + TOUCH_EVERY
-
-
-def check_token(conn: RawConnection, raw: str) -> int | None:
-    """The id of the token's user (recording the token's use now and then), or None."""
-    found = token_user(conn, raw)
-    return None if found is None else found[0]
+    cache = db.read_cache()
+    if cache is None:
+        return check_token(db.session, raw, now)
+    key = ("token", hash_token(raw))
+    hit, value, version = cache.lookup(key, now)
+    if hit:
+        return value
+    found = check_token(db.session, raw, now)
+    # Recording the token's use is a commit, which makes `version` stale: the next request
+    # computes the answer again (with nothing to record) and keeps that one.
+    if found is not None and not found.touched:
+        cache.keep(key, version, found.touch_due, found)
+    return found
 
 
 def register_auth(app: Flask) -> None:
@@ -85,21 +67,9 @@ def register_auth(app: Flask) -> None:
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise ApiError(401, "Send 'Authorization: Bearer <token>'; create one with "
-                                "'thrice user create EMAIL'.")
+            raise ApiError(401, NO_TOKEN)
         token = bearer_token(header)
-        user_id = None if token is None else check_token(request_connection(db.engine), token)
-        if user_id is None:
-            raise ApiError(401, "The token is unknown or revoked; create a new one.")
-        g.user_id = user_id
-
-
-def _touch(conn: RawConnection, token_id: int, now: datetime) -> None:
-    # Losing one last_used_at update under contention is harmless.
-    try:
-        conn.begin_write()
-        conn.execute(_TOUCH, token_id=token_id, now=now)
-        conn.commit()
-    except SQLAlchemyError:
-        conn.rollback()
-        log.warning("could not record token use", exc_info=True)
+        found = None if token is None else _checked(token)
+        if found is None:
+            raise ApiError(401, BAD_TOKEN)
+        g.user_id = found.user_id

@@ -10,9 +10,10 @@ from flask.views import MethodView
 from server.api.auth import current_user
 from server.api.blueprint import Blueprint, prebuilt
 from server.api.docs import ERROR
-from server.api.errors import ApiError, not_found
 from server.domain.urls import InvalidProfileUrl, canonicalize
+from server.errors import ApiError, not_found
 from server.extensions import db
+from server.jobs.dispatch import note_bulk_started
 from server.schemas.common import page_of
 from server.schemas.contact import (
     BulkIn,
@@ -87,6 +88,7 @@ class Bulk(MethodView):
     @blp.arguments(BulkIn)
     @blp.response(200, BulkOut)
     def post(self, query: dict[str, Any], body: dict[str, Any]) -> Response:
+        note_bulk_started()
         return prebuilt(bulk.bulk_upsert(db.session, current_user(), body["items"],
                                          dry_run=query["dry_run"]))
 

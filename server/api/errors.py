@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from server.errors import ApiError, error_body
+from server.extensions import db
+
 log = logging.getLogger(__name__)
-
-
-def error_body(code: int, message: str, errors: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
-    if errors:
-        body["errors"] = errors
-    return body
 
 
 def envelope(code: int, message: str, errors: Any = None) -> tuple[Response, int]:
     return jsonify(error_body(code, message, errors)), code
-
-
-class ApiError(Exception):
-    """Raised by services; the handler turns it into the envelope."""
-
-    def __init__(self, code: int, message: str, errors: Any = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.errors = errors
-
-
-def not_found(what: str = "Resource") -> ApiError:
-    return ApiError(404, f"{what} not found.")
-
-
-def field_error(field: str, message: str, code: int = 422) -> ApiError:
-    return ApiError(code, "The request has invalid fields.", {"json": {field: [message]}})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -63,10 +42,15 @@ def register_error_handlers(app: Flask) -> None:
             message = "The request has invalid fields."
         if code == 400 and errors and "json" in errors:
             message = "The body is not valid JSON."
+        if code == 413:
+            message = too_large_message()
         return envelope(code, message, errors)
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError) -> tuple[Response, int]:
+        problem = storage_problem(exc)
+        if problem is not None:
+            return database_cannot_store(exc, problem)
         if not is_unavailable(exc):
             return _unexpected(exc)
         return database_unavailable(exc)
@@ -81,6 +65,55 @@ def register_error_handlers(app: Flask) -> None:
         return envelope(500, "Internal error; the server log has the details.")
 
 
+def too_large_message() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    size = f"the {limit / 2**20:g} MB limit" if limit else "the limit"
+    return (f"The request body is larger than {size}; send fewer items per request "
+            "(an import sends its rows in smaller batches).")
+
+
+# Why the database cannot store anything: the answer of `storage_problem`, and what the
+# response and GET /health say about it.
+FULL, READONLY, IOERROR = "full", "readonly", "ioerror"
+_SQLITE_PROBLEMS = {sqlite3.SQLITE_FULL: FULL, sqlite3.SQLITE_READONLY: READONLY,
+                    sqlite3.SQLITE_IOERR: IOERROR}
+# PostgreSQL SQLSTATEs: disk_full, read_only_sql_transaction (a standby or a read-only server).
+_PG_PROBLEMS = {"53100": FULL, "25006": READONLY}
+_STORAGE_ANSWERS = {
+    FULL: (507, "The server's disk is full (or the database reached its size limit), so "
+                "nothing was saved. Ask the operator to free disk space."),
+    READONLY: (503, "The database cannot be written (its file, folder or server is "
+                    "read-only), so nothing was saved. Ask the operator to check it."),
+    IOERROR: (503, "The database file cannot be read or written (a disk I/O error), so "
+                   "nothing was saved. Ask the operator to check the disk."),
+}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """FULL, READONLY or IOERROR when the database refuses to store anything (retrying in a few
+    seconds will not help, unlike a busy lock or a restart), else None."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_PROBLEMS.get(code & 0xFF)  # extended codes keep the primary in the low byte
+    sqlstate = getattr(orig, "sqlstate", None)
+    return _PG_PROBLEMS.get(sqlstate) if isinstance(sqlstate, str) else None
+
+
+def database_cannot_store(exc: Exception, problem: str) -> tuple[Response, int]:
+    # An operator's problem, not the client's: an error in the log, whatever the status.
+    log.error("database cannot store (%s): %s", problem, _first_line(exc))
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the transaction may be gone already
+        log.debug("rollback after a storage error failed", exc_info=True)
+    return envelope(*_STORAGE_ANSWERS[problem])
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def is_unavailable(exc: DBAPIError) -> bool:
     """A lost or refused connection, a restarting server, a busy SQLite file: not the request's
     fault, and the same request will work once the database is back (unlike an IntegrityError)."""
@@ -88,9 +121,7 @@ def is_unavailable(exc: DBAPIError) -> bool:
 
 
 def database_unavailable(exc: Exception) -> tuple[Response, int]:
-    from server.extensions import db
-
-    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    log.warning("database unavailable: %s", _first_line(exc))
     try:
         # The session's transaction is dead; the next request on this thread must start clean.
         db.session.rollback()

@@ -16,6 +16,7 @@ from server.schemas.interaction import (
     InteractionOut,
     InteractionPatch,
     InteractionQuery,
+    LoggedOut,
 )
 from server.services.contacts import get_contact
 from server.services.interactions import (
@@ -25,7 +26,7 @@ from server.services.interactions import (
     log_interaction,
     update_interaction,
 )
-from server.services.serialize import interaction_view
+from server.services.serialize import interaction_view, logged_view
 
 blp = Blueprint("interactions", __name__, url_prefix="/api/v1", description="Interactions")
 InteractionPage = page_of(InteractionOut, "InteractionPage")
@@ -42,12 +43,12 @@ class ContactInteractions(MethodView):
         return {"items": [interaction_view(i) for i in rows], "next": next_cursor}
 
     @blp.arguments(InteractionIn)
-    @blp.response(201, InteractionOut)
+    @blp.response(201, LoggedOut)
     @blp.alt_response(409, schema=ERROR, description=DUPLICATE)
     def post(self, data: dict[str, Any], contact_id: int) -> dict[str, Any]:
         user = current_user()
         contact = get_contact(db.session, user, contact_id)
-        return interaction_view(log_interaction(db.session, user, contact, data))
+        return logged_view(log_interaction(db.session, user, contact, data))
 
 
 @blp.route("/interactions/<id:interaction_id>")

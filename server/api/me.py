@@ -1,4 +1,5 @@
-"""GET|PATCH|DELETE /me and GET /me/export: the signed-in user's settings and data."""
+"""GET|PATCH|DELETE /me, GET /me/export and POST /me/calendar/rotate: the signed-in user's
+settings and data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from server.api.auth import current_user
 from server.api.blueprint import Blueprint
 from server.extensions import db
 from server.models import User
-from server.schemas.user import MeOut, MePatch
+from server.schemas.user import CalendarOut, MeOut, MePatch
+from server.services.calendar_feed import rotate_feed_token
+from server.services.changes import user_changed
 from server.services.users import (
     apply_settings,
     ensure_feed_token,
@@ -25,8 +28,12 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed
 
 
 def calendar_url(user: User) -> str:
+    return _feed_url(ensure_feed_token(user))
+
+
+def _feed_url(token: str) -> str:
     base = current_app.config["THRICE"].public_url or request.host_url.rstrip("/")
-    return f"{base}/api/v1/nudges.ics?feed={ensure_feed_token(user)}"
+    return f"{base}/api/v1/nudges.ics?feed={token}"
 
 
 @blp.route("")
@@ -47,10 +54,8 @@ class Me(MethodView):
         apply_settings(user, data)
         url = calendar_url(user)
         mark_all_dirty(db.session, user)
+        user_changed(db.session, user)
         db.session.commit()
-        from server.jobs.dispatch import note_user_changed
-
-        note_user_changed(user.id)
         return me_view(user, url)
 
     @blp.response(204)
@@ -63,3 +68,14 @@ class Export(MethodView):
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         return export_user(db.session, current_user())
+
+
+@blp.route("/calendar/rotate")
+class RotateCalendar(MethodView):
+    @blp.response(200, CalendarOut)
+    def post(self) -> dict[str, str]:
+        """Replace the calendar feed token: the old calendar_url answers 403 from now on."""
+        user = current_user()
+        url = _feed_url(rotate_feed_token(user))
+        db.session.commit()
+        return {"calendar_url": url}

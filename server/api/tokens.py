@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.api.auth import current_user
 from server.api.blueprint import Blueprint
-from server.api.errors import not_found
+from server.errors import not_found
 from server.extensions import db
 from server.models import ApiToken
 from server.schemas.common import page_of

@@ -25,6 +25,7 @@ Public API::
     next_working_day_after(t, tz, weekend) -> date        # ... strictly after t's local date
     add_working_days(d, n, weekend) -> date               # n working days strictly after d
     at_rolled(d, hm, tz, weekend) -> datetime             # "D at HH:MM, rolled"
+    next_slot(t, hm, tz, weekend) -> datetime             # first HH:MM of a working day >= t
     in_business_hours(t, tz, weekend) -> bool
     roll(t, tz, weekend) -> datetime
     notify_at(due, tz, wake_start, wake_end) -> datetime  # due moved forward into wake window
@@ -132,6 +133,18 @@ def at_rolled(d: date, hm: time, tz: Zone, weekend: Iterable[int] = DEFAULT_WEEK
     if not is_working_day(d, weekend):
         d = next_working_day(d, weekend)
     return at_local(d, hm, tz)
+
+
+def next_slot(t: datetime, hm: time, tz: Zone,
+              weekend: Iterable[int] = DEFAULT_WEEKEND) -> datetime:
+    """The first ``hm`` on a working day at or after instant ``t`` (a step that follows an
+    event at the preferred time, never before the event itself)."""
+    t = ensure_utc(t)
+    d = local_date(t, tz)
+    candidate = at_rolled(d, hm, tz, weekend)
+    if candidate < t:
+        candidate = at_local(next_working_day(d, weekend), hm, tz)
+    return candidate
 
 
 def in_business_hours(t: datetime, tz: Zone, weekend: Iterable[int] = DEFAULT_WEEKEND) -> bool:

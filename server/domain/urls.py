@@ -44,7 +44,11 @@ MAX_LENGTH = 2048
 
 # C0 controls, space, DEL and the Unicode spaces JavaScript's \s knows.
 _SPACE = r"\x00-\x20\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_EDGE_SPACE = re.compile(rf"^[{_SPACE}]+|[{_SPACE}]+$")
+# The same characters as a plain string for str.strip, which trims in one pass from each end.
+# A regex like ``[...]+$`` retries from every position of an inner run of spaces, so a long run
+# that is not at the end costs quadratic time (100,000 spaces took half a minute).
+EDGE_SPACE = "".join(map(chr, [*range(0x21), 0x7F, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
+                               0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE = re.compile(rf"[{_SPACE}%/?#]")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -159,7 +163,7 @@ def network_of(raw: str) -> str:
 def _clean(raw: str) -> str:
     if not isinstance(raw, str):
         raise InvalidProfileUrl("URL must be a string")
-    text = _EDGE_SPACE.sub("", raw)
+    text = raw.strip(EDGE_SPACE)
     if text == "":
         raise InvalidProfileUrl("URL is empty")
     if len(text) > MAX_LENGTH:

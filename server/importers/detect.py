@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import IO, Final
 
 from server.importers import google, linkedin, plain_csv, vcard
-from server.importers.csvrows import norm_header, sniff_delimiter
+from server.importers.csvrows import allow_long_fields, norm_header, sniff_delimiter
 from server.importers.records import ImportFileError, ImportRow
 from server.importers.text import open_text
 
@@ -19,6 +19,7 @@ _SNIFF_LINES: Final = 60
 
 def _sniff_text(text: IO[str]) -> str:
     head = list(itertools.islice(text, _SNIFF_LINES))
+    allow_long_fields()
     if any(line.strip().upper() == "BEGIN:VCARD" for line in head):
         return "vcard"
     reader = csv.reader(head, delimiter=sniff_delimiter(head[0] if head else ""))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from server.importers.csvrows import Cells, find_header, header_index, records
+from server.importers.csvrows import Cells, body, find_header, header_index, records
 from server.importers.records import ContactFields, ImportRow, clean, split_multi
 
 SOURCE: Final = "google"
@@ -72,11 +72,11 @@ def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
     rows = records(lines)
     _, names = find_header(rows, is_google_header, "Google Contacts")
     layout = _Layout.of(names)
-    for record in rows:
+    for record in body(rows, len(names)):
         if record.cells is None:
             yield ImportRow(record.line, None, record.error)
             continue
-        yield _contact(layout, record.cells).row(record.line)
+        yield _contact(layout, record.cells).row(record.line, record.warnings)
 
 
 def _contact(layout: _Layout, raw: list[str]) -> ContactFields:
@@ -86,15 +86,19 @@ def _contact(layout: _Layout, raw: list[str]) -> ContactFields:
     middle = cells.first("middle name", "additional name")
     name = cells.get("name") or clean(" ".join(
         (cells.get("name prefix"), given, middle, family, cells.get("name suffix"))))
-    name = name or cells.first("nickname", "file as")
+    company = cells.get("organization name") or next(
+        iter(layout.values(raw, "organization", "name")), "")
+    filed_as = cells.get("file as")
+    if clean(filed_as).casefold() == clean(company).casefold():
+        filed_as = ""  # a company's entry filed under its own name is still no person
+    name = name or cells.get("nickname") or filed_as
     location = cells.get("location") or ", ".join(
         v for v in (layout.values(raw, "address", "city")[:1]
                     + layout.values(raw, "address", "region")[:1]
                     + layout.values(raw, "address", "country")[:1]) if v)
     return ContactFields(
         SOURCE, name=name, first_name=given, last_name=family,
-        company=cells.get("organization name") or next(
-            iter(layout.values(raw, "organization", "name")), ""),
+        company=company,
         title=cells.get("organization title") or next(
             iter(layout.values(raw, "organization", "title")), ""),
         location=location,

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from server.importers.csvrows import Cells, Record, find_header, header_index, records
+from server.importers.csvrows import Cells, Record, body, find_header, header_index, records
 from server.importers.dates import at_noon, iso, parse_date, parse_timestamp
 from server.importers.profiles import profile_url
 from server.importers.records import (
@@ -35,6 +35,7 @@ from server.importers.records import (
     clean,
     contact_key,
     normalise_key_part,
+    quoted,
 )
 from server.importers.text import open_text
 
@@ -133,7 +134,7 @@ def parse_connections(
     rows = records(lines)
     _, names = find_header(rows, is_connections_header, "LinkedIn Connections")
     index = header_index(names)
-    for record in rows:
+    for record in body(rows, len(names)):
         if record.cells is None:
             yield ImportRow(record.line, None, record.error, member=member)
             continue
@@ -148,7 +149,8 @@ def _connection(record: Record, cells: Cells, history: History | None,
         urls=[raw_url] if raw_url else [], emails=[cells.get("email address")],
         company=cells.get("company"), title=cells.get("position"),
     )
-    item, error, warnings = fields.build()
+    item, error, own = fields.build()
+    warnings = (*record.warnings, *own)
     if item is None:
         return ImportRow(record.line, None, error, warnings, member)
     interactions: list[dict[str, Any]] = []
@@ -159,7 +161,7 @@ def _connection(record: Record, cells: Cells, history: History | None,
             "social_follow", iso(at_noon(day)), f"li-conn:{contact_key(item)}",
             "Connected on LinkedIn"))
     elif connected:
-        warnings = (*warnings, f"unreadable Connected On {connected!r}: no follow logged")
+        warnings = (*warnings, f"unreadable Connected On {quoted(connected)}: no follow logged")
     if history is not None:
         url = item["profiles"][0]["url"] if item.get("profiles") else None
         interactions += history.take(url, item["name"])

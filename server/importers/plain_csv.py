@@ -12,7 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from server.importers.csvrows import Cells, find_header, header_index, records, sniff_delimiter
+from server.importers.csvrows import (
+    Cells,
+    body,
+    find_header,
+    header_index,
+    records,
+    sniff_delimiter,
+)
 from server.importers.records import ContactFields, ImportRow, split_multi
 
 SOURCE: Final = "csv"
@@ -24,7 +31,8 @@ _COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "last_name": ("last name", "last", "lastname", "surname", "family name"),
     "company": ("company", "organization", "organisation", "org", "employer",
                 "company name", "organization name", "account", "account name"),
-    "title": ("title", "position", "job title", "jobtitle", "role title", "occupation"),
+    "title": ("title", "position", "job title", "jobtitle", "role title", "occupation",
+              "organization title"),
     "headline": ("headline",),
     "role": ("role", "contact role"),
     "location": ("location", "city", "address", "region"),
@@ -68,10 +76,11 @@ def _values(cells: list[str], columns: list[int], separator: str) -> list[str]:
 def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
     stream = iter(lines)
     first = next(stream, "")
-    rows = records(itertools.chain([first], stream), delimiter=sniff_delimiter(first))
+    delimiter = sniff_delimiter(first)
+    rows = records(itertools.chain([first], stream), delimiter=delimiter)
     _, names = find_header(rows, is_plain_header, "CSV (a name or email column)")
     single, multi = _layout(names)
-    for record in rows:
+    for record in body(rows, len(names), delimiter):
         if record.cells is None:
             yield ImportRow(record.line, None, record.error)
             continue
@@ -86,4 +95,4 @@ def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
             phones=_values(record.cells, multi["phones"], r"\s*(?::::|;)\s*"),
             urls=_values(record.cells, multi["urls"], r"\s*(?::::|[;\s])\s*"),
             tags=split_multi(cells.get("tags"), r"\s*(?::::|[,;|])\s*"),
-        ).row(record.line)
+        ).row(record.line, record.warnings)

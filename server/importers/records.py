@@ -7,7 +7,13 @@ Decisions that apply to all formats live here:
   into the notes (see profiles.py for why);
 - a row with neither a profile nor an email gets `import_key` = "<source>:<name>|<company>",
   normalised, so re-importing the same source matches it (never used across sources);
-- the name falls back to the email address; a row with no name and no email fails.
+- the name falls back to the email address; a row with no name, no profile URL and no email
+  fails (a company alone is no person), and so does one with a profile but no name or email;
+- every field is cut to the API's documented limit (server/schemas/contact.py), with a warning:
+  a runaway cell (a 1 MB note, an unterminated quote) must not fail the item as a whole;
+- a row without a (known) role gets one guessed from its title, else its headline
+  (server.domain.roles), sent with `role_guessed` so the server never lets the guess replace
+  a role the user chose.
 """
 
 from __future__ import annotations
@@ -24,18 +30,27 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from server.domain.interaction_types import ROLES
+from server.domain.roles import OTHER, guess_role
 from server.importers.profiles import looks_like_url, profile_url
 
+# The server's limits (server/schemas/contact.py): over them an item would fail as a whole.
 NAME_MAX: Final = 200
 IMPORT_KEY_MAX: Final = 300
 EXTERNAL_ID_MAX: Final = 500
-# The server's limits (server/schemas/contact.py): over them an item would fail as a whole.
 LIST_MAX: Final = 20
 PHONE_MAX: Final = 40
+EMAIL_MAX: Final = 254
+URL_MAX: Final = 2048
 TAG_MAX: Final = 50
 TAGS_MAX: Final = 50
+NOTES_MAX: Final = 10_000
 INTERACTIONS_MAX: Final = 5000
+TEXT_MAX: Final[dict[str, int]] = {
+    "first_name": 100, "headline": 500, "company": 200, "title": 200, "location": 200,
+}
+QUOTED_MAX: Final = 60  # characters of a cell quoted in a warning
 _SPACES = re.compile(r"\s+")
+_HTTP_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,22 @@ class ImportRow:
 
 class ImportFileError(Exception):
     """The file as a whole can't be read in the requested format (no header, not a zip...)."""
+
+
+def quoted(value: str) -> str:
+    """A cell as a warning quotes it: repr'd, and shortened (a warning about a 1 MB cell must
+    not be 1 MB long)."""
+    if len(value) <= QUOTED_MAX:
+        return repr(value)
+    return f"{value[:QUOTED_MAX]!r}… ({len(value):,} characters)"
+
+
+def cut(value: str, limit: int, what: str, warnings: list[str]) -> str:
+    """`value` within `limit` characters; a warning names the field when it had to be cut."""
+    if len(value) <= limit:
+        return value
+    warnings.append(f"{what} cut to {limit:,} characters (was {len(value):,})")
+    return value[:limit].rstrip()
 
 
 def clean(value: str | None) -> str:
@@ -115,12 +146,16 @@ def clean_emails(raw: Iterable[str]) -> tuple[list[str], list[str]]:
             text = text[7:]
         if not text:
             continue
+        if len(text) > EMAIL_MAX:
+            warnings.append(f"invalid email {quoted(text)} left out: longer than {EMAIL_MAX} "
+                            "characters")
+            continue
         email = text.lower()
         if not _plain_email(email):
             try:
                 email = validate_email(text, check_deliverability=False).normalized.lower()
             except EmailNotValidError as exc:
-                warnings.append(f"invalid email {text!r} left out: {exc}")
+                warnings.append(f"invalid email {quoted(text)} left out: {exc}")
                 continue
         if email not in emails:
             emails.append(email)
@@ -165,6 +200,10 @@ class ContactFields:
         profiles: list[dict[str, str]] = []
         websites: list[str] = []
         for raw in self.urls:
+            if len(raw) > URL_MAX:
+                warnings.append(f"URL {quoted(raw.strip())} left out: longer than {URL_MAX} "
+                                "characters")
+                continue
             found = profile_url(raw)
             if found is None:
                 if raw.strip() and raw.strip() not in websites:
@@ -173,32 +212,37 @@ class ContactFields:
                 profiles.append({"url": found[0], "network": found[1]})
         given = clean(self.first_name)
         person = clean(self.name) or clean(f"{given} {clean(self.last_name)}")
-        # An email or the organisation is how the user will recognise a nameless entry.
-        name = person or (emails[0] if emails else clean(self.company))
-        if not name:
-            if profiles or self.phones:
+        if not person and not emails:
+            # An organisation alone is no person: naming a contact after it made one contact
+            # per company row, each open to nudges meant for a person.
+            if profiles:
                 return None, "no name or email (a name is required)", tuple(warnings)
-            return None, "nothing to import: no name, email or profile URL", tuple(warnings)
-        if len(name) > NAME_MAX:
-            warnings.append(f"name cut to {NAME_MAX} characters")
-            name = name[:NAME_MAX].rstrip()
+            return None, "nothing to import: no name, profile URL or email", tuple(warnings)
+        # An email is how the user will recognise a nameless entry.
+        name = cut(person or emails[0], NAME_MAX, "name", warnings)
         item: dict[str, Any] = {"name": name, "source": "import"}
-        first = given or (first_name_of(person) if person else "")
-        company = clean(self.company)
-        for key, value in (("first_name", first), ("headline", clean(self.headline)),
-                           ("company", company), ("title", clean(self.title)),
-                           ("location", clean(self.location)),
-                           ("avatar_url", self.avatar_url.strip())):
+        # Derived from the name already cut (nameparser is slow on long text), as the server
+        # would derive it: cut without a word (the name's own warning says enough).
+        derived = first_name_of(name)[:TEXT_MAX["first_name"]] if person and not given else ""
+        texts = {"first_name": given or derived, "headline": clean(self.headline),
+                 "company": clean(self.company), "title": clean(self.title),
+                 "location": clean(self.location)}
+        for key, value in texts.items():
+            value = cut(value, TEXT_MAX[key], key.replace("_", " "), warnings)
+            texts[key] = value
             if value:
                 item[key] = value
-        role = clean(self.role).lower().replace(" ", "_").replace("-", "_")
-        if role in ROLES:
-            item["role"] = role
-        elif role:
-            warnings.append(f"unknown role {self.role!r} left out (one of {', '.join(ROLES)})")
+        avatar = self.avatar_url.strip()
+        if len(avatar) > URL_MAX or (avatar and not _HTTP_URL.match(avatar)):
+            warnings.append(f"avatar {quoted(avatar)} left out: not an http(s) URL of at most "
+                            f"{URL_MAX} characters")
+        elif avatar:
+            item["avatar_url"] = avatar
+        self._role(item, texts, warnings)
         phones = list(dict.fromkeys(p.strip() for p in self.phones if p.strip()))
         for phone in [p for p in phones if len(p) > PHONE_MAX]:
-            warnings.append(f"phone {phone!r} left out: longer than {PHONE_MAX} characters")
+            warnings.append(f"phone {quoted(phone)} left out: longer than {PHONE_MAX} "
+                            "characters")
             phones.remove(phone)
         for key, values in (("emails", emails), ("phones", phones), ("profiles", profiles)):
             if len(values) > LIST_MAX:
@@ -207,17 +251,38 @@ class ContactFields:
                 item[key] = values[:LIST_MAX]
         lines = [self._website(w) for w in websites if looks_like_url(w)]
         own = self.notes.replace("\r\n", "\n").strip()
-        notes = "\n".join([own, *lines] if own else lines)
+        notes = cut("\n".join([own, *lines] if own else lines), NOTES_MAX, "notes", warnings)
         if notes:
             item["notes"] = notes
-        tags = list(dict.fromkeys(clean(t)[:TAG_MAX] for t in self.tags if clean(t)))
+        tags: list[str] = []
+        for raw_tag in self.tags:
+            tag = clean(raw_tag)
+            if tag and (tag := cut(tag, TAG_MAX, "tag", warnings)) not in tags:
+                tags.append(tag)
+        if len(tags) > TAGS_MAX:
+            warnings.append(f"only the first {TAGS_MAX} tags kept")
         if tags:
             item["tags"] = tags[:TAGS_MAX]
         if not profiles and not emails:
-            item["import_key"] = import_key(self.source, name, company)
+            item["import_key"] = import_key(self.source, name, texts["company"])
         if self.interactions:
             item["interactions"] = cap_interactions(self.interactions, warnings)
         return item, None, tuple(warnings)
+
+    def _role(self, item: dict[str, Any], texts: dict[str, str], warnings: list[str]) -> None:
+        """The role written in the file, else one guessed from the title (or, without a title,
+        the headline), marked as a guess."""
+        role = clean(self.role).lower().replace(" ", "_").replace("-", "_")
+        if role in ROLES:
+            item["role"] = role
+            return
+        if role:
+            warnings.append(f"unknown role {quoted(clean(self.role))} left out (one of "
+                            f"{', '.join(ROLES)})")
+        guessed = guess_role(texts["title"] or texts["headline"])
+        if guessed != OTHER:
+            item["role"] = guessed
+            item["role_guessed"] = True
 
     def _website(self, url: str) -> str:
         label = clean(self.url_labels.get(url))

@@ -38,25 +38,67 @@ _SOCIAL_TEMPLATES: Final[dict[str, str]] = {
 Param = dict[str, list[str]]
 
 
+class _Logical:
+    """One logical line being assembled from its physical lines.
+
+    Pieces are collected and joined once: adding to one string (or rescanning it for `=` and
+    its parameters) at every physical line made a card of many soft breaks quadratic.
+    """
+
+    __slots__ = ("head", "pieces", "qp", "start")
+
+    def __init__(self, start: int, text: str) -> None:
+        self.start = start
+        self.pieces: list[str] = []
+        self.head: list[str] | None = []  # the name and parameters, until the ':' is seen
+        self.qp = False
+        self.add(text)
+
+    def add(self, piece: str) -> None:
+        if not piece:
+            return
+        self.pieces.append(piece)
+        if self.head is not None:
+            before, colon, _ = piece.partition(":")
+            self.head.append(before)
+            if colon:
+                self.qp = "QUOTED-PRINTABLE" in "".join(self.head).upper()
+                self.head = None
+
+    def soft_break(self) -> bool:
+        """A quoted-printable value ending in '=' continues on the next line."""
+        return self.qp and self.head is None and self.pieces[-1].endswith("=")
+
+    def continue_soft(self, text: str) -> None:
+        last = self.pieces[-1][:-1]  # the '=' (one physical line: no rescan)
+        if last:
+            self.pieces[-1] = last
+        else:
+            self.pieces.pop()
+        self.add(text)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
 def logical_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """(physical line number where it starts, unfolded line) for each non-blank line."""
-    start = 0
-    current: str | None = None
-    soft_break = False
+    """(physical line number where it starts, unfolded line) for each non-blank line.
+
+    Linear in the size of the input, however many soft breaks and folds a line has.
+    """
+    current: _Logical | None = None
     for number, physical in enumerate(lines, start=1):
         text = physical.rstrip("\r\n")
-        if current is not None and soft_break:
-            current = current[:-1] + text
+        if current is not None and current.soft_break():
+            current.continue_soft(text)
         elif current is not None and text[:1] in (" ", "\t"):
-            current += text[1:]
+            current.add(text[1:])
         else:
-            if current is not None and current.strip():
-                yield start, current
-            start, current = number, text
-        soft_break = current.endswith("=") and "QUOTED-PRINTABLE" in (
-            current.split(":", 1)[0].upper())
-    if current is not None and current.strip():
-        yield start, current
+            if current is not None and (line := current.text()).strip():
+                yield current.start, line
+            current = _Logical(number, text)
+    if current is not None and (line := current.text()).strip():
+        yield current.start, line
 
 
 def parse(lines: Iterable[str]) -> Iterator[ImportRow]:
@@ -150,6 +192,7 @@ def _card(start: int, lines: list[tuple[int, str]]) -> ImportRow | None:
             labels[group.lower()] = (m[1] if (m := _APPLE_LABEL.match(label)) else label)
         parsed.append((name, params, decoded, group))
     formatted = given = family = nickname = ""
+    organisation = False  # KIND:org, Apple's X-ABShowAs:COMPANY
     notes: list[str] = []
     for name, params, value, group in parsed:
         if name == "FN":
@@ -164,6 +207,9 @@ def _card(start: int, lines: list[tuple[int, str]]) -> ImportRow | None:
         elif name == "KIND" or name == "X-ADDRESSBOOKSERVER-KIND":
             if value.strip().lower() == "group":
                 return None  # a contact group, not a person
+            organisation = organisation or value.strip().lower() == "org"
+        elif name == "X-ABSHOWAS":
+            organisation = organisation or value.strip().upper() == "COMPANY"
         elif name == "EMAIL":
             fields.emails.append(re.sub(r"^mailto:", "", value.strip(), flags=re.I))
         elif name == "TEL":
@@ -191,5 +237,8 @@ def _card(start: int, lines: list[tuple[int, str]]) -> ImportRow | None:
         elif name == "PHOTO" and value.strip().lower().startswith("https://"):
             fields.avatar_url = value.strip()
     fields.name = clean(formatted) or clean(f"{given} {fields.last_name}") or clean(nickname)
+    if organisation and not (given or family):
+        # A company's card (FN is its name): no person to name, unless an email says who.
+        fields.name = ""
     fields.notes = "\n".join(n for n in notes if n)
     return fields.row(start, warnings)

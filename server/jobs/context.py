@@ -1,4 +1,8 @@
-"""An app context for job code: the caller's in inline mode, a per-process app in a worker."""
+"""An app context for job code: the caller's in inline mode, a per-process app in a worker.
+
+The processes that run jobs outside a request (`thrice worker`, the in-process schedule) build
+their app once at start and hand it over with `set_worker_app`.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +29,7 @@ def job_app_context() -> Iterator[Flask]:
         yield current_app._get_current_object()  # type: ignore[attr-defined]
         return
     if _worker_app is None:
-        from server import create_app
-
-        set_worker_app(create_app())
-    assert _worker_app is not None
+        raise RuntimeError("no app for jobs: call set_worker_app(create_app()) first")
     if _worker_pid != os.getpid():
         # A forked work-horse must not share the parent's pooled connections.
         _worker_app.extensions["thrice_db"].engine.dispose(close=False)

@@ -15,19 +15,21 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from croniter import croniter
+
+from server import create_app
+from server.jobs.context import set_worker_app
+from server.jobs.schedule import SCHEDULE
+
 log = logging.getLogger(__name__)
 
 
 def _cron_due(expr: str, last: datetime | None, now: datetime) -> bool:
-    from croniter import croniter
-
     base = last or now.replace(second=0, microsecond=0)
     return croniter(expr, base).get_next(datetime) <= now
 
 
 def run_forever(stop: threading.Event, tick: float = 5.0, parent: int | None = None) -> None:
-    from server.jobs.schedule import SCHEDULE
-
     last_run: dict[str, datetime] = {}
     while not stop.is_set():
         if parent is not None and os.getppid() != parent:
@@ -55,6 +57,7 @@ def main(parent: int) -> None:
     """Entry point of the schedule process (`python -m server.jobs.inline_schedule PID`)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    set_worker_app(create_app())
     run_forever(stop, parent=parent)
 
 

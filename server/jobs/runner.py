@@ -6,18 +6,27 @@ import json
 import logging
 import time
 
+from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rq import Queue, Worker
+from rq.cron import CronScheduler
+from rq.job import JobStatus
 
+from server import create_app
 from server.config import Settings
+from server.extensions import db
+from server.jobs import queues, tasks
+from server.jobs.context import set_worker_app
+from server.jobs.schedule import SCHEDULE
+from server.services.processing import full_plan, process_plan
+from server.services.users import find_user
 
 log = logging.getLogger(__name__)
 
 
-def _redis_or_exit(settings: Settings):  # noqa: ANN202 - redis.Redis
-    from redis import Redis
-
+def _redis_or_exit(settings: Settings) -> Redis:
     if not settings.redis_url:
         raise SystemExit(
             "REDIS_URL is not set: without Redis, `thrice serve` runs the jobs in-process and "
@@ -26,13 +35,17 @@ def _redis_or_exit(settings: Settings):  # noqa: ANN202 - redis.Redis
     return Redis.from_url(settings.redis_url)
 
 
+class ThriceWorker(Worker):
+    """RQ's worker, remembering whether it was asked to stop (SIGINT/SIGTERM)."""
+
+    stop_requested = False
+
+    def request_stop(self, signum: int, frame: object) -> None:
+        self.stop_requested = True
+        super().request_stop(signum, frame)
+
+
 def run_worker(burst: bool = False) -> int:
-    from rq import Queue, Worker
-
-    from server import create_app
-    from server.jobs.context import set_worker_app
-    from server.jobs.queues import ALL
-
     settings = Settings.from_env()
     connection = _redis_or_exit(settings)
     set_worker_app(create_app(settings))
@@ -40,14 +53,14 @@ def run_worker(burst: bool = False) -> int:
     # RQ's worker quits when Redis drops while a job runs; a Thrice worker waits for Redis
     # and starts a fresh RQ worker, so an outage needs nobody to restart anything.
     while True:
-        worker = Worker([Queue(name, connection=connection) for name in ALL],
+        worker = ThriceWorker([Queue(name, connection=connection) for name in queues.ALL],
                         connection=connection)
         try:
             worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
         except (RedisConnectionError, RedisTimeoutError):
             log.warning("Redis unavailable; the worker starts again in %.0fs", delay)
         else:
-            if burst or worker._stop_requested:
+            if burst or worker.stop_requested:
                 return 0
             log.warning("the RQ worker stopped unexpectedly; starting again in %.0fs", delay)
         time.sleep(delay)
@@ -61,12 +74,6 @@ def run_cron() -> int:
     would leave no catch-up sweep to finish the work saved during the outage; a fresh scheduler
     also re-runs the interval jobs at once, so catch-up starts as soon as Redis is back.
     """
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeout
-    from rq.cron import CronScheduler
-
-    from server.jobs.schedule import SCHEDULE
-
     settings = Settings.from_env()
     connection = _redis_or_exit(settings)
     delay = 1.0
@@ -80,7 +87,7 @@ def run_cron() -> int:
             delay = 1.0
             scheduler.start()  # returns on SIGTERM / Ctrl-C
             return 0
-        except (RedisConnectionError, RedisTimeout) as exc:
+        except (RedisConnectionError, RedisTimeoutError) as exc:
             log.error("cron: Redis unavailable (%s); retrying in %.0f s", exc, delay)
             time.sleep(delay)
             delay = min(delay * 2, 30.0)
@@ -92,10 +99,6 @@ def _progress() -> Progress:
 
 
 def run_rescore(email: str | None) -> int:
-    from server import create_app
-    from server.extensions import db
-    from server.services.users import find_user
-
     settings = Settings.from_env()
     app = create_app(settings)
     with app.app_context():
@@ -111,9 +114,6 @@ def run_rescore(email: str | None) -> int:
 
 
 def _rescore_inline(user_id: int | None) -> int:
-    from server.extensions import db
-    from server.services.processing import full_plan, process_plan
-
     session = db.session
     plan = full_plan(session, user_id)
     started = time.perf_counter()
@@ -130,11 +130,6 @@ def _rescore_inline(user_id: int | None) -> int:
 
 
 def _rescore_via_redis(settings: Settings, user_id: int | None) -> int:
-    from rq import Queue
-    from rq.job import JobStatus
-
-    from server.jobs import queues, tasks
-
     connection = _redis_or_exit(settings)
     job = Queue(queues.DEFAULT, connection=connection).enqueue(
         tasks.recompute_all, user_id, retry=queues.RETRY, job_timeout=queues.FULL_RECOMPUTE_TIMEOUT)

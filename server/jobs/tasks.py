@@ -13,8 +13,8 @@ from datetime import datetime
 from rq import get_current_job
 
 from server.extensions import db
+from server.jobs.bulk_activity import bulk_import_active
 from server.jobs.context import job_app_context
-from server.jobs.dispatch import bulk_import_active
 from server.models import User, utcnow
 from server.services import nudge_sync
 from server.services.processing import (
@@ -101,16 +101,20 @@ def catch_up() -> int:
         return done
 
 
-def nudge_sweep() -> int:
-    """Time-driven nudge transitions for every user (due, expiry, R9–R11)."""
+def nudge_sweep(user_id: int | None = None) -> int:
+    """Time-driven nudge transitions (due, expiry, R9–R11) for every user, or for one."""
     with job_app_context():
         session = db.session
         now = utcnow()
-        users = all_user_ids(session)
+        users = all_user_ids(session) if user_id is None else [user_id]
         for uid in users:
-            user = session.get(User, uid)
-            if user is not None:
-                nudge_sync.sweep_user(session, user, now)
-                session.commit()
+            try:
+                user = session.get(User, uid)
+                if user is not None:
+                    nudge_sync.sweep_user(session, user, now)
+                    session.commit()
+            except Exception:  # noqa: BLE001 - one user's bad data never stops the others'
+                session.rollback()
+                log.exception("job %s: the nudge sweep of user %d failed", _job_id(), uid)
         session.remove()
         return len(users)

@@ -46,6 +46,8 @@ class Contact(Base):
     phones: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(32), default="other")
     notes: Mapped[str | None] = mapped_column(Text, default=None)
+    # "Keep in touch every N days": R9 uses it instead of the tier's default.
+    cadence_days: Mapped[int | None] = mapped_column(Integer, default=None)
     avatar_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     starred: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, utcnow
@@ -16,6 +25,12 @@ class Nudge(Base):
         UniqueConstraint("user_id", "key"),
         Index(None, "user_id", "state", "due_at"),
         Index(None, "contact_id"),
+        # Partial (migration 0003): the visible nudges and those shown lately are few, so the
+        # popup's list, the badge and the daily cap cost the same on any account size.
+        Index(None, "user_id", "priority", sqlite_where=text("visible = 1"),
+              postgresql_where=text("visible = true")),
+        Index(None, "user_id", "visible_since", sqlite_where=text("visible_since IS NOT NULL"),
+              postgresql_where=text("visible_since IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -41,6 +41,10 @@ class ContactIn(Schema):
     phones = fields.List(Str(40, min_length=1), validate=validate.Length(max=MAX_LIST))
     role = fields.String(validate=validate.OneOf(ROLES))
     notes = Str(10_000, allow_none=True)
+    cadence_days = fields.Integer(allow_none=True, strict=True,
+                                  validate=validate.Range(min=1, max=365),
+                                  metadata={"description": "Keep in touch every N days (R9); "
+                                                           "null: the tier's default."})
     avatar_url = HttpUrl(allow_none=True)
     tags = fields.List(Str(50, min_length=1), validate=validate.Length(max=50))
     starred = strict_bool()
@@ -64,6 +68,9 @@ class BulkInteractionIn(Schema):
 
 class BulkItemIn(ContactIn):
     import_key = Str(300, min_length=1, allow_none=True)
+    # The importer guessed `role` from a title (SPEC §8): it sets a new contact's role, and an
+    # existing one's only while that is still `other`, so a role the user chose is never lost.
+    role_guessed = strict_bool()
     interactions = fields.List(fields.Nested(BulkInteractionIn), validate=validate.Length(max=5000))
 
 
@@ -132,6 +139,7 @@ class ContactOut(Schema):
     phones = fields.List(fields.String())
     role = fields.String()
     notes = fields.String(allow_none=True)
+    cadence_days = fields.Integer(allow_none=True)
     avatar_url = fields.String(allow_none=True)
     tags = fields.List(fields.String())
     starred = fields.Boolean()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -111,12 +111,16 @@ class HttpUrl(fields.String):
         return text
 
 
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# Every date and instant the API accepts lies in this range: a CRM of follow-ups has nothing
+# before the Unix epoch or after 2100, and the ends of the calendar (year 1, 9999) overflow the
+# date arithmetic of warmth and nudges (a due date is the promise date plus business days).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+RANGE_MESSAGE = "Must be between 1970-01-01 and 2100-12-31 (UTC)."
 
 
 class UtcDateTime(fields.AwareDateTime):
-    """An instant in [1900, 3000) UTC: the ends of the calendar overflow date arithmetic."""
+    """An instant in [EARLIEST, LATEST], returned in UTC."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         parsed = super()._deserialize(value, attr, data, **kwargs)
@@ -125,8 +129,18 @@ class UtcDateTime(fields.AwareDateTime):
         except OverflowError:
             instant = None
         if instant is None or not EARLIEST <= instant <= LATEST:
-            raise ValidationError("Must be between 1900-01-01 and 2999-12-31 (UTC).")
+            raise ValidationError(RANGE_MESSAGE)
         return instant
+
+
+class SaneDate(fields.Date):
+    """A calendar date in [EARLIEST, LATEST] (a promise's `date`)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST.date() <= parsed <= LATEST.date():
+            raise ValidationError(RANGE_MESSAGE.replace(" (UTC)", ""))
+        return parsed
 
 
 def utc_datetime(**kwargs: Any) -> fields.AwareDateTime:

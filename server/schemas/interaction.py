@@ -10,6 +10,7 @@ from server.domain.interaction_types import INTERACTION_TYPES, NETWORKS, PROMISE
 from server.schemas.common import PageQuery
 from server.schemas.fields import (
     MAX_ID,
+    SaneDate,
     Str,
     UtcDateTimeOut,
     strict_bool,
@@ -22,7 +23,7 @@ from server.schemas.fields import (
 class PromiseIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(PROMISE_KINDS))
     at = utc_datetime()
-    date = fields.Date()
+    date = SaneDate()
     days = strict_int(validate=validate.Range(min=1, max=365))
     tz = fields.String(allow_none=True, validate=validate_timezone)
 
@@ -79,6 +80,22 @@ class InteractionOut(Schema):
     promise = fields.Nested(PromiseOut, allow_none=True)
     created_at = UtcDateTimeOut()
     updated_at = UtcDateTimeOut()
+
+
+class OpportunityChoiceOut(Schema):
+    id = fields.Integer()
+    company = fields.String()
+    title = fields.String()
+    status = fields.String()
+
+
+class LoggedOut(InteractionOut):
+    opportunity_attached = fields.Boolean(metadata={
+        "description": "Logged without opportunity_id, it was attached to the contact's only "
+                       "active opportunity."})
+    opportunity_choices = fields.List(fields.Nested(OpportunityChoiceOut), metadata={
+        "description": "Logged without opportunity_id while the contact is on several active "
+                       "opportunities: it stays unattached; PATCH it with the right one."})
 
 
 class InteractionQuery(PageQuery):

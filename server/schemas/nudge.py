@@ -57,7 +57,11 @@ class SummaryOut(Schema):
 
 
 class CompleteIn(Schema):
-    interaction = fields.Nested(InteractionIn, allow_none=True)
+    interaction = fields.Nested(InteractionIn, allow_none=True, metadata={
+        "description": "Log this interaction instead of the one the nudge asked for."})
+    log = fields.Boolean(load_default=True, metadata={
+        "description": "Log the interaction the nudge asked for (an e-mail sent, a call, a "
+                       "follow on its network...); false closes the nudge only."})
 
 
 class SnoozeIn(Schema):

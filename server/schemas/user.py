@@ -80,6 +80,10 @@ class MeOut(Schema):
     created_at = UtcDateTimeOut()
 
 
+class CalendarOut(Schema):
+    calendar_url = fields.String(required=True)
+
+
 class TokenIn(Schema):
     name = Str(100, min_length=1, required=True)
 

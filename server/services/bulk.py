@@ -4,9 +4,8 @@ Matching order per item: a canonical profile URL, then an e-mail, then the impor
 is source-prefixed, so it never matches across sources). Interactions carry an external_id and
 are only added when (contact, external_id) is new, so re-running an import adds nothing.
 
-Set-based so that imports run at thousands of rows a second (SPEC §9): items are validated by a
-lean loader compiled from `BulkItemIn` (only an item it can't vouch for meets the schema itself,
-so every error message is the schema's); the batch is matched with a few IN queries; the §3
+Set-based so that imports run at thousands of rows a second (SPEC §9): items are validated by
+`BulkItemIn` outside any transaction; the batch is matched with a few IN queries; the §3
 upsert (non-empty values win, nothing is erased) runs on plain in-memory records; and the
 result is written with one executemany per table, new contacts with RETURNING ids.
 """
@@ -23,12 +22,11 @@ from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.api.errors import ApiError
 from server.domain.urls import ProfileRef
-from server.jobs.dispatch import note_bulk_started, note_touched
+from server.errors import ApiError
 from server.models import Contact, ContactEmail, Interaction, Profile, User, utcnow
 from server.schemas.contact import BulkItemIn
-from server.schemas.fastload import LeanLoader
+from server.services import changes
 from server.services.contact_fields import (
     FLAG_FIELDS,
     LIST_FIELDS,
@@ -38,7 +36,6 @@ from server.services.contact_fields import (
 from server.services.contacts import _clean, merge_fields, new_contact_values
 
 _ITEM_SCHEMA = BulkItemIn()
-_LEAN_ITEM = LeanLoader(_ITEM_SCHEMA)
 ATTEMPTS = 3
 BULK_LOCK = 0x7468  # advisory-lock namespace for bulk imports ("th")
 CHUNK = 500  # ids per IN (...) list
@@ -124,10 +121,7 @@ def _prepare(raw_items: list[dict[str, Any]]) -> list[_Item]:
     for i, raw in enumerate(raw_items):
         item = _Item(index=i)
         try:
-            loaded = _LEAN_ITEM.load(raw)
-            if loaded is None:  # invalid or unusual: the schema decides, and words the errors
-                loaded = _ITEM_SCHEMA.load(raw)
-            data = _clean(loaded)
+            data = _clean(_ITEM_SCHEMA.load(raw))
             item.refs = canonical_profiles(data.get("profiles") or [])
             item.data = data
         except ValidationError as exc:
@@ -141,7 +135,6 @@ def _prepare(raw_items: list[dict[str, Any]]) -> list[_Item]:
 def bulk_upsert(
     session: Session, user: User, raw_items: list[dict[str, Any]], *, dry_run: bool = False
 ) -> dict[str, Any]:
-    note_bulk_started()
     # Validation needs no database: end the request's transaction first (on SQLite it has held
     # the write lock since authentication), so that the server validates the importer's next
     # batch while this one writes.
@@ -176,8 +169,8 @@ def _apply(session: Session, user: User, prepared: list[_Item], dry_run: bool) -
         session.rollback()
     else:
         _write(session, user.id, [o.rec for o in outcomes], now)
+        changes.touched(session, user, [rec.id for rec in touched], bulk=True)
         session.commit()
-        note_touched(user.id, [rec.id for rec in touched], deferrable=True)
 
     by_index = {o.item.index: o for o in outcomes}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
@@ -266,6 +259,14 @@ def _new_values(user_id: int, data: dict[str, Any], now: datetime) -> dict[str, 
     return {**new_contact_values(user_id, data, "import", now), "id": None}
 
 
+def _without_guessed_role(rec: _Rec, data: dict[str, Any]) -> dict[str, Any]:
+    """The item as it may update `rec`: a guessed role (SPEC §8) only replaces `other`, the
+    role every contact starts with; one the user chose is never overwritten by a guess."""
+    if data.get("role_guessed") and "role" in data and rec.role not in (None, "other"):
+        return {k: v for k, v in data.items() if k != "role"}
+    return data
+
+
 def _match_all(
     user_id: int, valid: list[_Item], index: _Index, recs: dict[int, _Rec], now: datetime
 ) -> list[_Outcome]:
@@ -283,7 +284,7 @@ def _match_all(
             recs[key] = rec
             status, changed = "created", True
         else:
-            changed = merge_fields(rec, data)
+            changed = merge_fields(rec, _without_guessed_role(rec, data))
             if data.get("import_key") and not rec.import_key:
                 rec.import_key = data["import_key"]
                 rec.write = True

@@ -10,12 +10,12 @@ import phonenumbers
 from nameparser import HumanName
 from nameparser.config import CONSTANTS as C  # noqa: N811 - nameparser's own name
 
-from server.api.errors import ApiError
 from server.domain.urls import InvalidProfileUrl, ProfileRef, canonicalize
+from server.errors import ApiError
 
 SCALAR_FIELDS = (
     "name", "first_name", "headline", "company", "title", "location", "timezone", "role",
-    "notes", "avatar_url",
+    "notes", "avatar_url", "cadence_days",
 )
 FLAG_FIELDS = ("starred", "do_not_contact", "archived")
 LIST_FIELDS = ("emails", "phones", "tags")

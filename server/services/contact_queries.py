@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from server.api.errors import ApiError
+from server.errors import ApiError
 from server.models import Contact, Profile, User
 from server.models.base import UTCDateTime
 from server.services.pagination import cursor_time, decode_cursor, encode_cursor

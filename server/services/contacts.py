@@ -11,11 +11,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.api.errors import ApiError, not_found
+from server.domain.nudges.new_contact import rules_can_fire_for_new_contact
 from server.domain.urls import ProfileRef, canonicalize
 from server.domain.warmth import compute_warmth
-from server.jobs.dispatch import note_touched
+from server.errors import ApiError, not_found
 from server.models import Contact, ContactEmail, Profile, User, utcnow
+from server.services.changes import touched
 from server.services.contact_fields import (
     FLAG_FIELDS,
     LIST_FIELDS,
@@ -25,6 +26,7 @@ from server.services.contact_fields import (
     normalise_phone,
     union,
 )
+from server.services.nudge_context import RULE_INPUT_COLUMNS, contact_ctx
 from server.services.warmth import warmth_columns
 
 SAVE_ATTEMPTS = 3
@@ -135,24 +137,25 @@ def _refuse_taken_urls(session: Session, contact: Contact, sent: list[dict[str, 
                        {"json": {"profiles": taken}})
 
 
-def merge_fields(contact: Contact, data: dict[str, Any]) -> bool:
-    """Upsert semantics of §3: non-empty incoming values win, nothing is erased."""
-    changed = False
+def merge_fields(contact: Contact, data: dict[str, Any]) -> set[str]:
+    """Upsert semantics of §3: non-empty incoming values win, nothing is erased. Answers the
+    names of the fields that changed."""
+    changed: set[str] = set()
     for name in SCALAR_FIELDS:
         value = data.get(name)
         if value not in (None, "") and getattr(contact, name) != value:
             setattr(contact, name, value)
-            changed = True
+            changed.add(name)
     for name in FLAG_FIELDS:
         if data.get(name) is True and not getattr(contact, name):
             setattr(contact, name, True)
-            changed = True
+            changed.add(name)
     for name, fold in (("emails", True), ("phones", False), ("tags", False)):
         if data.get(name):
             merged = union(getattr(contact, name) or [], data[name], fold=fold)
             if merged != (getattr(contact, name) or []):
                 setattr(contact, name, merged)
-                changed = True
+                changed.add(name)
     return changed
 
 
@@ -172,21 +175,10 @@ def new_contact_values(
     return values
 
 
-def saved_contact_values(
-    user_id: int, data: dict[str, Any], source: str, now: datetime
-) -> dict[str, Any]:
-    """`new_contact_values` of a contact saved on its own: it has no history yet, so its
-    warmth (that of no events) is known now and stored at once (the scoring job would store
-    the same)."""
-    values = new_contact_values(user_id, data, source, now)
-    values.update(warmth_columns(compute_warmth([], now), None))
-    return values
-
-
 def save_contact(
     session: Session, user: User, data: dict[str, Any], source: str = "api"
 ) -> tuple[Contact, bool]:
-    """Create, or update the contact that owns one of the canonical profile URLs.
+    """Create, or update the contact that owns one of the canonical profile URLs (§3).
 
     Concurrent saves of one URL race on the (user, url) unique constraint; the loser rolls back
     and retries, and then finds the winner's contact.
@@ -198,38 +190,62 @@ def save_contact(
         try:
             existing = find_by_urls(session, user.id, urls)
             if existing is not None:
-                existing = lock_contact(session, existing.id)
-                changed = merge_fields(existing, data)
-                changed = attach_profiles(session, existing, refs) or changed
-                if changed:
-                    existing.updated_at = utcnow()
-                    existing.dirty_at = utcnow()
-                session.flush()
-                sync_email_index(session, existing)
-                session.commit()
-                if changed:
-                    note_touched(user.id, [existing.id])
+                _update_saved(session, user, existing, data, refs)
                 return existing, False
-            # Still marked dirty: the job runs for the rules (R7) and scores it alike.
-            contact = Contact(**saved_contact_values(user.id, data, source, utcnow()))
-            # Straight inserts: a concurrent save that took one of these URLs since we looked
-            # trips the (user, url) unique constraint, and the retry updates its contact.
-            contact.profiles = [
-                Profile(user_id=user.id, network=r.network, url=r.url, handle=r.handle)
-                for r in refs
-            ]
-            session.add(contact)
-            session.flush()
-            session.add_all(ContactEmail(contact_id=contact.id, email=email, user_id=user.id)
-                            for email in dict.fromkeys(e.casefold() for e in contact.emails))
-            session.commit()
-            note_touched(user.id, [contact.id])
-            return contact, True
+            return _create_saved(session, user, data, refs, source), True
         except IntegrityError:
             session.rollback()
             if attempt == SAVE_ATTEMPTS - 1:
                 raise
     raise ApiError(409, "The contact changed concurrently; retry the request.")
+
+
+def _update_saved(session: Session, user: User, contact: Contact, data: dict[str, Any],
+                  refs: Sequence[ProfileRef]) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        # Concurrent upserts merge their lists one after the other (SQLite's writers are
+        # serialised by the write lock taken before the read).
+        contact = lock_contact(session, contact.id)
+    changed = merge_fields(contact, data)
+    added = attach_profiles(session, contact, refs)
+    if changed or added:
+        now = utcnow()
+        contact.updated_at = now
+        if added or changed & RULE_INPUT_COLUMNS:
+            contact.dirty_at = now
+    if "emails" in changed:
+        session.flush()
+        sync_email_index(session, contact)
+    if added or changed & RULE_INPUT_COLUMNS:
+        touched(session, user, [contact.id])
+    session.commit()
+
+
+def _create_saved(session: Session, user: User, data: dict[str, Any],
+                  refs: Sequence[ProfileRef], source: str) -> Contact:
+    """A new contact has no history: its warmth (that of no events) is stored at once, and
+    only when a rule can fire for it is the rest of the derived work done."""
+    now = utcnow()
+    contact = Contact(**new_contact_values(user.id, data, source, now))
+    for name, value in warmth_columns(compute_warmth([], now), None).items():
+        setattr(contact, name, value)
+    networks = frozenset(r.network for r in refs)
+    needs_rules = rules_can_fire_for_new_contact(contact_ctx(contact, networks))
+    if not needs_rules:
+        contact.dirty_at = None
+    # Straight inserts: a concurrent save that took one of these URLs since we looked trips
+    # the (user, url) unique constraint, and the retry updates its contact.
+    contact.profiles = [
+        Profile(user_id=user.id, network=r.network, url=r.url, handle=r.handle) for r in refs
+    ]
+    session.add(contact)
+    session.flush()
+    session.add_all(ContactEmail(contact_id=contact.id, email=email, user_id=user.id)
+                    for email in dict.fromkeys(e.casefold() for e in contact.emails))
+    if needs_rules:
+        touched(session, user, [contact.id])
+    session.commit()
+    return contact
 
 
 def patch_contact(session: Session, user: User, contact: Contact, data: dict[str, Any]) -> Contact:
@@ -252,8 +268,8 @@ def patch_contact(session: Session, user: User, contact: Contact, data: dict[str
     contact.dirty_at = utcnow()
     session.flush()
     sync_email_index(session, contact)
+    touched(session, user, [contact.id])
     session.commit()
-    note_touched(user.id, [contact.id])
     return contact
 
 

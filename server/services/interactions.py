@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.api.errors import ApiError, field_error, not_found
-from server.domain.interaction_types import NOTE
-from server.jobs.dispatch import note_touched
-from server.models import Contact, Interaction, Opportunity, User, utcnow
+from server.domain.interaction_types import ACTIVE_STATUSES, NOTE
+from server.domain.logs import ABOUT_A_JOB, needs_a_choice, opportunity_for_log
+from server.errors import ApiError, field_error, not_found
+from server.models import Contact, Interaction, Opportunity, OpportunityContact, User, utcnow
+from server.services.changes import touched
 from server.services.pagination import cursor_time, decode_cursor, encode_cursor
 
 PROMISE_COLUMNS = {"at": "promise_at", "date": "promise_date", "days": "promise_days",
@@ -67,22 +69,45 @@ def _mark(contact: Contact) -> None:
     contact.dirty_at = utcnow()
 
 
+@dataclass
+class Logged:
+    """A logged interaction, and what was decided about its opportunity when none was sent:
+    `attached` (it was the contact's only active one) or the `choices` the client may ask
+    the user about (several were possible; it stays unattached)."""
+
+    interaction: Interaction
+    attached: bool = False
+    choices: list[Opportunity] = field(default_factory=list)
+
+
 def log_interaction(
     session: Session, user: User, contact: Contact, data: dict[str, Any]
-) -> Interaction:
+) -> Logged:
+    logged = add_interaction(session, user, contact, data)
+    session.commit()
+    return logged
+
+
+def add_interaction(
+    session: Session, user: User, contact: Contact, data: dict[str, Any]
+) -> Logged:
+    """Log an interaction in the caller's transaction (the derived work runs in it too)."""
     _check_opportunity(session, user, data.get("opportunity_id"))
     now = utcnow()
     interaction = Interaction(user_id=user.id, contact_id=contact.id, occurred_at=now,
                               created_at=now, updated_at=now)
     _apply(interaction, data)
     _check_times(interaction)
+    logged = Logged(interaction)
+    if "opportunity_id" not in data:  # an explicit null means "about no opportunity"
+        _place(session, contact, logged)
     if interaction.external_id:
-        existing = session.scalar(select(Interaction).where(
+        existing = session.scalar(select(Interaction.id).where(
             Interaction.contact_id == contact.id,
             Interaction.external_id == interaction.external_id))
         if existing is not None:
             raise ApiError(409, "An interaction with this external_id is already logged.",
-                           {"json": {"external_id": [f"Already logged as {existing.id}."]}})
+                           {"json": {"external_id": [f"Already logged as {existing}."]}})
     session.add(interaction)
     _mark(contact)
     try:
@@ -91,9 +116,28 @@ def log_interaction(
         session.rollback()
         raise ApiError(409, "An interaction with this external_id is already logged.") from exc
     refresh_last_touch(session, contact)
-    session.commit()
-    note_touched(user.id, [contact.id])
-    return interaction
+    touched(session, user, [contact.id])
+    return logged
+
+
+def _place(session: Session, contact: Contact, logged: Logged) -> None:
+    """Attach a log about a job to the contact's only active opportunity (domain.logs)."""
+    kind = logged.interaction.type
+    if kind not in ABOUT_A_JOB:
+        return
+    active = list(session.scalars(
+        select(Opportunity).join(OpportunityContact,
+                                 OpportunityContact.opportunity_id == Opportunity.id)
+        .where(OpportunityContact.contact_id == contact.id,
+               Opportunity.status.in_(sorted(ACTIVE_STATUSES)))
+        .order_by(Opportunity.id)))
+    ids = [o.id for o in active]
+    chosen = opportunity_for_log(kind, ids)
+    if chosen is not None:
+        logged.interaction.opportunity_id = chosen
+        logged.attached = True
+    elif needs_a_choice(kind, ids):
+        logged.choices = active
 
 
 def update_interaction(
@@ -114,8 +158,8 @@ def update_interaction(
     assert contact is not None
     _mark(contact)
     refresh_last_touch(session, contact)
+    touched(session, user, [contact.id])
     session.commit()
-    note_touched(user.id, [contact.id])
     return interaction
 
 
@@ -126,9 +170,8 @@ def delete_interaction(session: Session, user: User, interaction: Interaction) -
     if contact is not None:
         _mark(contact)
         refresh_last_touch(session, contact)
+        touched(session, user, [contact.id])
     session.commit()
-    if contact is not None:
-        note_touched(user.id, [contact.id])
 
 
 def list_interactions(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from server.domain.interaction_types import NOTE
 from server.domain.nudges.model import (
     ContactCtx,
     InteractionCtx,
@@ -16,6 +19,7 @@ from server.domain.nudges.model import (
     PromiseCtx,
     UserCtx,
 )
+from server.domain.warmth import WarmthEvent
 from server.models import (
     Contact,
     Interaction,
@@ -41,20 +45,38 @@ def user_ctx(user: User) -> UserCtx:
     )
 
 
-def contact_ctx(c: Contact, networks: frozenset[str]) -> ContactCtx:
+# The contact columns `contact_ctx` reads (besides warmth, which only scoring changes): a write
+# that changes none of them, and no profile, leaves every rule's verdict as it was.
+RULE_INPUT_COLUMNS = frozenset({
+    "name", "first_name", "role", "timezone", "starred", "do_not_contact", "archived",
+    "merged_into_id", "emails", "phones", "cadence_days"})
+
+
+def contact_ctx(c: Any, networks: frozenset[str]) -> ContactCtx:
+    """The rules' view of a contact row (an ORM Contact or a row of CONTACT_COLUMNS)."""
     return ContactCtx(
         id=c.id, name=c.name, first_name=c.first_name, role=c.role, tz=c.timezone,
         starred=c.starred, do_not_contact=c.do_not_contact, archived=c.archived,
         merged=c.merged_into_id is not None, warmth=c.warmth_score,
         previous_warmth=c.previous_warmth, networks=networks, has_email=bool(c.emails),
-        has_phone=bool(c.phones),
+        has_phone=bool(c.phones), cadence_days=c.cadence_days,
     )
 
 
-def interaction_ctx(i: Interaction) -> InteractionCtx:
+CONTACT_COLUMNS = tuple(getattr(Contact, name) for name in (
+    "id", *sorted(RULE_INPUT_COLUMNS), "warmth_score", "previous_warmth"))
+INTERACTION_COLUMNS = (
+    Interaction.id, Interaction.contact_id, Interaction.type, Interaction.occurred_at,
+    Interaction.opportunity_id, Interaction.ends_at, Interaction.network, Interaction.final,
+    Interaction.promise_kind, Interaction.promise_at, Interaction.promise_date,
+    Interaction.promise_days, Interaction.promise_tz)
+
+
+def interaction_ctx(i: Any) -> InteractionCtx:
+    """The rules' view of an interaction row (ORM or a row of INTERACTION_COLUMNS)."""
     promise = None
     if i.promise_kind is not None:
-        promise = PromiseCtx(kind=i.promise_kind, at=i.promise_at,  # type: ignore[arg-type]
+        promise = PromiseCtx(kind=i.promise_kind, at=i.promise_at,
                              date=i.promise_date, days=i.promise_days, tz=i.promise_tz)
     return InteractionCtx(
         id=i.id, contact_id=i.contact_id, type=i.type, occurred_at=i.occurred_at,
@@ -75,50 +97,82 @@ def nudge_ctx(n: Nudge) -> NudgeCtx:
     )
 
 
-def opportunity_ctx(o: Opportunity) -> OpportunityCtx:
-    return OpportunityCtx(
-        id=o.id, company=o.company, title=o.title, status=o.status,
-        contacts=tuple((link.contact_id, link.role) for link in o.links),
-        created_at=o.created_at, status_changed_at=o.status_changed_at,
-    )
-
-
 class Scope:
-    """Everything the rules need about some contacts of one user (and whom they work with)."""
+    """Everything the rules need about some contacts of one user (and whom they work with),
+    read with plain column queries: the contacts, their profiles' networks, every interaction
+    of theirs, their opportunities with their links, and the stored nudges in play."""
 
     def __init__(self, session: Session, user: User, contact_ids: Iterable[int] | None) -> None:
         self.full = contact_ids is None
         uid = user.id
+        opp_query = select(Opportunity.id, Opportunity.company, Opportunity.title,
+                           Opportunity.status, Opportunity.created_at,
+                           Opportunity.status_changed_at).where(Opportunity.user_id == uid)
+        contact_query = select(*CONTACT_COLUMNS).where(Contact.user_id == uid)
         if self.full:
-            opps = list(session.scalars(select(Opportunity).where(Opportunity.user_id == uid)))
-            contacts = list(session.scalars(select(Contact).where(Contact.user_id == uid)))
+            self.requested: set[int] | None = None
+            opp_rows = session.execute(opp_query).all()
         else:
             wanted = set(contact_ids)  # type: ignore[arg-type]
-            opp_ids = set(session.scalars(select(OpportunityContact.opportunity_id).where(
-                OpportunityContact.contact_id.in_(wanted))))
             # An interaction may name an opportunity the contact is not linked to (a "no" from
             # someone who was never added to it): its rules need that opportunity too.
-            opp_ids |= set(session.scalars(select(Interaction.opportunity_id).where(
-                Interaction.contact_id.in_(wanted), Interaction.opportunity_id.is_not(None))))
-            opps = list(session.scalars(select(Opportunity).where(
-                Opportunity.user_id == uid, Opportunity.id.in_(opp_ids)))) if opp_ids else []
+            opp_ids = select(OpportunityContact.opportunity_id).where(
+                OpportunityContact.contact_id.in_(wanted)).union(
+                select(Interaction.opportunity_id).where(
+                    Interaction.contact_id.in_(wanted), Interaction.opportunity_id.is_not(None)))
+            opp_rows = session.execute(opp_query.where(Opportunity.id.in_(opp_ids))).all()
+        links: dict[int, list[tuple[int, str | None]]] = {row.id: [] for row in opp_rows}
+        if opp_rows:
+            for opp_id, cid, role in session.execute(
+                    select(OpportunityContact.opportunity_id, OpportunityContact.contact_id,
+                           OpportunityContact.role)
+                    .where(OpportunityContact.opportunity_id.in_(list(links)))
+                    .order_by(OpportunityContact.contact_id)):
+                links[opp_id].append((cid, role))
+        if not self.full:
             # Colleagues on the same opportunity matter (R4's "any contact on it", R6's manager).
-            wanted |= {link.contact_id for o in opps for link in o.links}
-            contacts = list(session.scalars(select(Contact).where(
-                Contact.user_id == uid, Contact.id.in_(wanted))))
+            self.requested = wanted
+            wanted = wanted | {cid for pairs in links.values() for cid, _ in pairs}
+            contact_query = contact_query.where(Contact.id.in_(wanted))
+        contacts = session.execute(contact_query).all()
         ids = [c.id for c in contacts]
         networks: dict[int, set[str]] = {}
-        for cid, network in session.execute(
-                select(Profile.contact_id, Profile.network).where(Profile.contact_id.in_(ids))):
-            networks.setdefault(cid, set()).add(network)
+        interactions: list[InteractionCtx] = []
+        if ids:
+            for cid, network in session.execute(
+                    select(Profile.contact_id, Profile.network).where(Profile.contact_id.in_(ids))):
+                networks.setdefault(cid, set()).add(network)
+            interactions = [interaction_ctx(i) for i in session.execute(
+                select(*INTERACTION_COLUMNS).where(Interaction.contact_id.in_(ids)))]
         self.contact_ids = set(ids)
         self.user = user_ctx(user)
         self.contacts = [contact_ctx(c, frozenset(networks.get(c.id, ()))) for c in contacts]
-        self.interactions = [interaction_ctx(i) for i in session.scalars(
-            select(Interaction).where(Interaction.contact_id.in_(ids)))] if ids else []
-        self.opportunities = [opportunity_ctx(o) for o in opps]
+        self.interactions = interactions
+        self.opportunities = [OpportunityCtx(
+            id=o.id, company=o.company, title=o.title, status=o.status,
+            contacts=tuple(links[o.id]), created_at=o.created_at,
+            status_changed_at=o.status_changed_at) for o in opp_rows]
         self.rows = self._existing(session, uid, ids)
         self.existing = [nudge_ctx(n) for n in self.rows.values()]
+
+    @staticmethod
+    def all_ids(session: Session, user: User) -> list[int]:
+        return list(session.scalars(select(Contact.id).where(Contact.user_id == user.id)))
+
+    def own_ids(self) -> list[int]:
+        """The requested contacts that are the user's (all of them for a full scope)."""
+        if self.requested is None:
+            return sorted(self.contact_ids)
+        return sorted(self.requested & self.contact_ids)
+
+    def with_warmth(self, scores: dict[int, tuple[int, int | None]]) -> None:
+        """Contacts rescored just now: (score, previous score) by id."""
+        self.contacts = [replace(c, warmth=scores[c.id][0], previous_warmth=scores[c.id][1])
+                         if c.id in scores else c for c in self.contacts]
+
+    def events(self, contact_id: int) -> list[WarmthEvent]:
+        return [WarmthEvent(i.type, i.occurred_at) for i in self.interactions
+                if i.contact_id == contact_id and i.type != NOTE]
 
     def _existing(self, session: Session, uid: int, ids: Sequence[int]) -> dict[str, Nudge]:
         """The scope's nudges in any state (the contacts', and the contact-less ones of its
@@ -145,7 +199,5 @@ class Scope:
 
 
 def _start_of_yesterday() -> datetime:
-    from datetime import UTC, timedelta
-
     now = datetime.now(UTC)
     return (now - timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -7,6 +7,7 @@ engine's plan for unchanged inputs is empty, and keys are unique per user.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -19,22 +20,32 @@ from server.domain import business_time as bt
 from server.domain.nudges.engine import Plan, reconcile
 from server.domain.nudges.lifecycle import DAILY_VISIBLE_CAP
 from server.domain.nudges.model import LIVE_STATE_LIST as LIVE
+from server.domain.nudges.pipeline import digest_due_at
 from server.models import Nudge, Opportunity, User
-from server.services.nudge_context import Scope
+from server.services.nudge_context import Scope, user_ctx
+from server.services.warmth import rescore
 
 PIPELINE_RULE = "R11"
-MONDAY_MORNING = time(9, 0)
 ATTEMPTS = 3
+log = logging.getLogger(__name__)
 
 
 def sync_contacts(
-    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime
-) -> Plan:
-    """Reconcile the nudges of these contacts (None: all of the user's, digest included)."""
+    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime,
+    *, rescore: bool = False,
+) -> list[int]:
+    """Reconcile the nudges of these contacts (None: all of the user's, digest included),
+    rescoring their warmth first with `rescore`; answers the ids of the user's contacts
+    among them (one read of their history serves both)."""
     for attempt in range(ATTEMPTS):
         try:
             with session.begin_nested():
-                return _sync_once(session, user, contact_ids, now)
+                scope = Scope(session, user, contact_ids)
+                ids = scope.own_ids()
+                if rescore and ids:
+                    _rescore(session, user, scope, ids, now)
+                _reconcile(session, user, scope, now)
+                return ids
         except IntegrityError:
             # A concurrent job created one of our keys first; re-read and reconcile again.
             if attempt == ATTEMPTS - 1:
@@ -42,12 +53,13 @@ def sync_contacts(
     raise AssertionError("unreachable")
 
 
-def _sync_once(
-    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime
-) -> Plan:
-    # Warmth was just stored with a Core UPDATE: don't evaluate stale ORM objects.
-    session.expire_all()
-    scope = Scope(session, user, contact_ids)
+def _rescore(session: Session, user: User, scope: Scope, ids: list[int], now: datetime) -> None:
+    current = {c.id: c.warmth for c in scope.contacts}
+    results = rescore(session, user, {cid: scope.events(cid) for cid in ids}, current, now)
+    scope.with_warmth({cid: (w.score, current.get(cid)) for cid, w in results.items()})
+
+
+def _reconcile(session: Session, user: User, scope: Scope, now: datetime) -> Plan:
     existing = scope.existing
     if not scope.full:
         # The weekly digest is about every contact: only a full evaluation may touch it.
@@ -131,10 +143,28 @@ def sweep_user(session: Session, user: User, now: datetime) -> None:
                      Nudge.updated_at >= now - timedelta(minutes=2))))))
     contact_ids |= _held_back(session, user, now)
     if _digest_due(session, user, now):
-        sync_contacts(session, user, None, now)
+        _sync_isolated(session, user, None, now)
         user.pipeline_checked_at = now
     elif contact_ids:
-        sync_contacts(session, user, sorted(contact_ids), now)
+        _sync_isolated(session, user, sorted(contact_ids), now)
+
+
+def _sync_isolated(
+    session: Session, user: User, contact_ids: Sequence[int] | None, now: datetime
+) -> None:
+    """`sync_contacts`, but a contact whose data breaks the rules is logged and skipped
+    instead of stopping the user's other nudges (each try runs in a savepoint)."""
+    try:
+        with session.begin_nested():
+            sync_contacts(session, user, contact_ids, now)
+        return
+    except Exception:  # noqa: BLE001 - narrowed down below, one contact at a time
+        if contact_ids is not None and len(contact_ids) == 1:
+            log.exception("nudges of contact %s of user %d failed", contact_ids[0], user.id)
+            return
+    ids = contact_ids if contact_ids is not None else sorted(Scope.all_ids(session, user))
+    for cid in ids:
+        _sync_isolated(session, user, [cid], now)
 
 
 def _held_back(session: Session, user: User, now: datetime) -> set[int]:
@@ -159,11 +189,11 @@ def _held_back(session: Session, user: User, now: datetime) -> set[int]:
 
 def _digest_due(session: Session, user: User, now: datetime) -> bool:
     """This week's pipeline check has not run yet. Not only on Mondays: a sweep that missed
-    Monday (cron down, a new user) still checks the week, which the engine dates Monday 09:00."""
-    monday_nine = bt.last_weekday_at(now, 1, MONDAY_MORNING, user.timezone or "UTC")
+    Monday (cron down, a new user) still checks the week; never before the first digest after
+    the user's first opportunity (the domain dates both)."""
+    first = session.scalar(select(func.min(Opportunity.created_at))
+                           .where(Opportunity.user_id == user.id))
+    ctx = user_ctx(user)
+    due = digest_due_at(now, ctx.tz, first, ctx.weekend)
     checked = user.pipeline_checked_at
-    if checked is not None and checked >= monday_nine:
-        return False
-    has_opportunity = session.scalar(
-        select(Opportunity.id).where(Opportunity.user_id == user.id).limit(1))
-    return has_opportunity is not None
+    return due is not None and (checked is None or checked < due)

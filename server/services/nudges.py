@@ -5,23 +5,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.api.errors import ApiError, not_found
 from server.domain.nudges import lifecycle
+from server.domain.nudges.completion import asked_interaction
 from server.domain.nudges.lifecycle import LifecycleError, Transition
 from server.domain.nudges.model import LIVE_STATE_LIST
-from server.jobs.dispatch import note_touched
-from server.json_provider import PrebuiltJson, dumps_bytes
+from server.errors import ApiError, not_found
 from server.models import Contact, Nudge, Opportunity, User, utcnow
-from server.rawsql import RawConnection, Statement
+from server.services.changes import touched
+from server.services.interactions import add_interaction
 from server.services.nudge_context import nudge_ctx, user_ctx
-from server.services.nudge_views import VIEW_FIELDS, nudge_view, row_view, sqlite_view_json
+from server.services.nudge_views import VIEW_COLUMNS, row_view
 from server.services.pagination import decode_cursor, encode_cursor
 
 LIVE = LIVE_STATE_LIST
 OVERDUE_AFTER = timedelta(hours=24)
+# Spelt as the partial index on visible nudges is (`visible = 1`/`= true`, not `IS 1`), so the
+# databases see that a query asking for them may use it.
+VISIBLE = Nudge.visible == True  # noqa: E712
 EFFECTIVE_DUE = case((Nudge.state == "snoozed", Nudge.snoozed_until), else_=Nudge.due_at)
 
 
@@ -33,7 +36,7 @@ def _is_due(now: datetime):  # noqa: ANN202 - a SQL boolean expression
 
 def _state_filter(state: str, now: datetime):  # noqa: ANN202
     if state == "due":
-        return and_(_is_due(now), Nudge.visible.is_(True))
+        return and_(_is_due(now), VISIBLE)
     if state == "scheduled":
         return and_(Nudge.state == "scheduled", Nudge.due_at > now)
     if state == "snoozed":
@@ -41,25 +44,36 @@ def _state_filter(state: str, now: datetime):  # noqa: ANN202
     return Nudge.state == state
 
 
-def views(session: Session, rows: list[Nudge], now: datetime) -> list[dict[str, Any]]:
-    ids = {n.contact_id for n in rows if n.contact_id is not None}
-    names: dict[int, str] = {}
-    emails: dict[int, str | None] = {}
-    if ids:
-        for cid, name, mails in session.execute(
-                select(Contact.id, Contact.name, Contact.emails).where(Contact.id.in_(ids))):
-            names[cid] = name
-            emails[cid] = (mails or [None])[0]
-    return [nudge_view(n, names, emails, lifecycle.effective_state(nudge_ctx(n), now))
-            for n in rows]
+def _view_query() -> Select[Any]:
+    """A nudge's view columns with its contact's name and e-mails: one statement for every
+    list, the single nudge and both databases (`nudge_views.row_view` turns a row into the
+    view)."""
+    return (select(*VIEW_COLUMNS, Contact.name, Contact.emails)
+            .select_from(Nudge).outerjoin(Contact, Contact.id == Nudge.contact_id))
+
+
+def _views(session: Session, stmt: Select[Any], now: datetime) -> list[dict[str, Any]]:
+    return [row_view(row, now) for row in session.execute(stmt)]
+
+
+def one_view(session: Session, nudge_id: int, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    return _views(session, _view_query().where(Nudge.id == nudge_id), now)[0]
+
+
+def all_views(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every nudge of the user, in any state, oldest first (the export)."""
+    now = utcnow()
+    return _views(session, _view_query().where(Nudge.user_id == user_id).order_by(Nudge.id), now)
 
 
 def list_nudges(
-    session: Session, user: User, args: dict[str, Any]
+    session: Session, user_id: int, args: dict[str, Any], now: datetime | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    now = utcnow()
-    stmt = (select(Nudge).outerjoin(Contact, Contact.id == Nudge.contact_id)
-            .where(Nudge.user_id == user.id))
+    """The user's nudges in list order (priority, due time, warmth descending); `state=due`
+    is the popup's list of visible due nudges."""
+    now = now or utcnow()
+    stmt = _view_query().where(Nudge.user_id == user_id)
     if args["state"] != "all":
         stmt = stmt.where(_state_filter(args["state"], now))
     for name in ("contact_id", "opportunity_id", "rule"):
@@ -72,94 +86,38 @@ def list_nudges(
             raise ApiError(422, "The request has invalid fields.",
                            {"query": {"cursor": ["Not a cursor from this API."]}})
     limit = args.get("limit", 50)
-    rows = list(session.scalars(
-        stmt.order_by(Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(),
-                      Nudge.id)
-        .offset(offset).limit(limit + 1)))
+    items = _views(session, stmt.order_by(
+        Nudge.priority, EFFECTIVE_DUE, func.coalesce(Contact.warmth_score, 0).desc(), Nudge.id)
+        .offset(offset).limit(limit + 1), now)
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
+    if len(items) > limit:
+        items = items[:limit]
         next_cursor = encode_cursor([offset + limit])
-    return views(session, rows, now), next_cursor
+    return items, next_cursor
 
 
-_NOW = bindparam("now", type_=Nudge.due_at.type)
+def next_due_change(session: Session, user_id: int, now: datetime) -> datetime | None:
+    """When time alone next changes the user's lists: the earliest future due time of a
+    scheduled nudge or snooze end (everything else that changes them is a write)."""
+    return session.scalar(
+        select(func.min(EFFECTIVE_DUE))
+        .where(Nudge.user_id == user_id,
+               or_(and_(Nudge.state == "scheduled", Nudge.due_at > now),
+                   and_(Nudge.state == "snoozed", Nudge.snoozed_until > now))))
 
 
-def _due_page_query(*columns: Any) -> Any:
-    """The popup's page (`list_nudges` with state=due, no cursor or filter) selecting columns."""
-    return (select(*columns)
-            .select_from(Nudge).outerjoin(Contact, Contact.id == Nudge.contact_id)
-            .where(Nudge.user_id == bindparam("user_id"), _state_filter("due", _NOW))  # type: ignore[arg-type]
-            .order_by(Nudge.priority, EFFECTIVE_DUE,
-                      func.coalesce(Contact.warmth_score, 0).desc(), Nudge.id)
-            .limit(bindparam("limit", type_=Integer)))
-
-
-_DUE_PAGE = Statement(
-    _due_page_query(*(Nudge.__table__.c[key] for key in VIEW_FIELDS), Contact.name,
-                    Contact.emails),
-    iso_datetimes=True,
-)
-# On SQLite each row comes back as its view's JSON text, built by SQLite's JSON functions:
-# the rows' conversion to Python values and back to JSON was half the popup's time.
-_DUE_PAGE_JSON = Statement(_due_page_query(sqlite_view_json(
-    state="due", contact=(Contact.name, Contact.emails))))
-_SQLITE_JSON = (3, 38)  # json_object() and friends are built in from SQLite 3.38
-
-
-_NEXT_DUE_CHANGE = Statement(
-    select(func.min(EFFECTIVE_DUE))
-    .where(Nudge.user_id == bindparam("user_id"), Nudge.visible.is_(True),
-           or_(and_(Nudge.state == "scheduled", Nudge.due_at > _NOW),
-               and_(Nudge.state == "snoozed", Nudge.snoozed_until > _NOW))))
-
-
-def next_due_change(conn: RawConnection, user_id: int, now: datetime) -> datetime | None:
-    """When time alone next changes the user's due list: the earliest future due time of a
-    visible scheduled nudge or snooze end (everything else that changes it is a write)."""
-    found = conn.first(_NEXT_DUE_CHANGE, user_id=user_id, now=now)
-    return None if found is None else found[0]
-
-
-def due_page(conn: RawConnection, user_id: int, limit: int,
-             now: datetime | None = None) -> dict[str, Any] | PrebuiltJson:
-    """The popup's list: `list_nudges` with state=due and no cursor or filter, in one raw query
-    (it is the most requested read; SPEC §9)."""
-    now = now or utcnow()
-    if conn.dialect.name == "sqlite" and conn.dialect.dbapi.sqlite_version_info >= _SQLITE_JSON:
-        texts = conn.rows(_DUE_PAGE_JSON, user_id=user_id, now=now, limit=limit + 1)
-        more = len(texts) > limit
-        items = ",".join(text for text, in texts[:limit])
-        cursor = dumps_bytes(encode_cursor([limit]) if more else None)
-        return PrebuiltJson(b'{"items":[%s],"next":%s}' % (items.encode(), cursor))
-    rows = conn.rows(_DUE_PAGE, user_id=user_id, now=now, limit=limit + 1)
-    next_cursor = encode_cursor([limit]) if len(rows) > limit else None
-    items = [row_view(row, "due", row[-2], row[-1]) for row in rows[:limit]]
-    return {"items": items, "next": next_cursor}
-
-
-_OVERDUE_BEFORE = bindparam("overdue_before", type_=Nudge.due_at.type)
-_SUMMARY = Statement(
-    select(
-        func.count(case((_is_due(_NOW), 1))),
-        # Overdue: visible due nudges more than 24 h past their (effective) due time (§5.2).
-        func.count(case((and_(_is_due(_NOW), EFFECTIVE_DUE < _OVERDUE_BEFORE), 1))),
-        # Visible only, like the counts (§5.2): the badge must not announce a nudge the popup
-        # will not show (held back by the daily cap, behind another of the contact's, paused).
-        func.min(case((and_(or_(*(Nudge.state == state for state in LIVE)),
-                             EFFECTIVE_DUE > _NOW), EFFECTIVE_DUE))),
-    ).where(Nudge.user_id == bindparam("user_id"), Nudge.visible.is_(True)),
-    iso_datetimes=True,
-)
-
-
-def summary(conn: RawConnection, user_id: int) -> dict[str, Any]:
+def summary(session: Session, user_id: int, now: datetime | None = None) -> dict[str, Any]:
     """The badge's counts and when the next nudge falls due: one aggregate over the user's
     visible nudges (the extension polls it)."""
-    now = utcnow()
-    due, overdue, next_due = conn.rows(_SUMMARY, user_id=user_id, now=now,
-                                       overdue_before=now - OVERDUE_AFTER)[0]
+    now = now or utcnow()
+    due, overdue, next_due = session.execute(select(
+        func.count(case((_is_due(now), 1))),
+        # Overdue: visible due nudges more than 24 h past their (effective) due time (§5.2).
+        func.count(case((and_(_is_due(now), EFFECTIVE_DUE < now - OVERDUE_AFTER), 1))),  # noqa: SIM300
+        # Visible only, like the counts (§5.2): the badge must not announce a nudge the popup
+        # will not show (held back by the daily cap, behind another of the contact's, paused).
+        func.min(case((and_(Nudge.state.in_(LIVE), EFFECTIVE_DUE > now), EFFECTIVE_DUE))),  # noqa: SIM300
+    ).where(Nudge.user_id == user_id, VISIBLE)).one()
     return {"due": int(due or 0), "overdue": int(overdue or 0), "next_due_at": next_due}
 
 
@@ -184,7 +142,8 @@ def _apply(session: Session, user: User, row: Nudge, t: Transition, now: datetim
             if opp is not None and opp.user_id == user.id and opp.status != effect.status:
                 opp.status = effect.status or "closed_lost"
                 opp.status_changed_at = opp.updated_at = now
-                note_touched(user.id, [link.contact_id for link in opp.links])
+                session.flush()
+                touched(session, user, [link.contact_id for link in opp.links], stamp=True)
         elif effect.kind == "set_do_not_contact" and effect.contact_id is not None:
             contact = session.get(Contact, effect.contact_id)
             if contact is not None and contact.user_id == user.id:
@@ -197,20 +156,44 @@ def _apply(session: Session, user: User, row: Nudge, t: Transition, now: datetim
             ).values(state="cancelled", visible=False, closed_at=now,
                      closed_reason=effect.reason or "do_not_contact", updated_at=now))
     if row.contact_id is not None:
-        # Chained steps hang off this one; the re-check runs after the commit.
+        # Chained steps hang off this one: re-check its contact.
+        session.flush()
+        touched(session, user, [row.contact_id], stamp=True)
+
+
+def complete(session: Session, user: User, row: Nudge, data: dict[str, Any]) -> Nudge:
+    """Done: log the interaction the nudge asked for (or the one the request names; none with
+    `log: false`), so warmth and the later steps see it, then close the nudge, in one
+    transaction. A logged interaction that satisfies the nudge closes it by itself."""
+    _refuse_unless_live(row)
+    payload = data.get("interaction")
+    if payload is None and data.get("log", True):
+        asked = asked_interaction(nudge_ctx(row))
+        payload = None if asked is None else {"type": asked.type, "network": asked.network}
+    interaction_id = None
+    if payload is not None and row.contact_id is not None:
+        payload = {**payload}
+        payload.setdefault("opportunity_id", row.opportunity_id)
         contact = session.get(Contact, row.contact_id)
-        if contact is not None:
-            contact.dirty_at = now
-        note_touched(user.id, [row.contact_id])
+        assert contact is not None
+        interaction_id = add_interaction(session, user, contact, payload).interaction.id
+        if row.state not in LIVE:  # the rules saw the interaction and completed the nudge
+            session.commit()
+            return row
+    return act(session, user, row, "complete", data, interaction_id)
+
+
+def _refuse_unless_live(row: Nudge) -> None:
+    if row.state not in LIVE:
+        raise ApiError(409, f"This nudge is {row.state}; only scheduled, due or snoozed "
+                            "nudges can be completed, snoozed or dismissed.")
 
 
 def act(session: Session, user: User, row: Nudge, action: str, data: dict[str, Any],
         interaction_id: int | None = None) -> Nudge:
     now = utcnow()
     ctx = nudge_ctx(row)
-    if row.state not in LIVE:
-        raise ApiError(409, f"This nudge is {row.state}; only scheduled, due or snoozed "
-                            "nudges can be completed, snoozed or dismissed.")
+    _refuse_unless_live(row)
     try:
         if action == "complete":
             t = lifecycle.complete(ctx, now, interaction_id)
@@ -226,60 +209,3 @@ def act(session: Session, user: User, row: Nudge, action: str, data: dict[str, A
     _apply(session, user, row, t, now)
     session.commit()
     return row
-
-
-def feed_user(session: Session, feed: str) -> User:
-    user = session.scalar(select(User).where(User.feed_token == feed)) if feed else None
-    if user is None:
-        raise ApiError(403, "Unknown calendar feed token; copy calendar_url from GET /me again.")
-    return user
-
-
-def _ics_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545: lines longer than 75 octets continue on lines starting with a space."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > 75:
-            out.append(current)
-            current = " " + ch
-        else:
-            current += ch
-    out.append(current)
-    return out
-
-
-def _stamp(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")
-
-
-def ics_feed(session: Session, user: User, host: str) -> str:
-    now = utcnow()
-    rows = list(session.scalars(select(Nudge).where(
-        Nudge.user_id == user.id, Nudge.visible.is_(True), Nudge.state.in_(LIVE))
-        .order_by(EFFECTIVE_DUE)))
-    names = dict(session.execute(select(Contact.id, Contact.name).where(
-        Contact.id.in_({n.contact_id for n in rows if n.contact_id is not None}))).all()) \
-        if rows else {}
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Thrice//Follow-up nudges//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Thrice follow-ups"]
-    for n in rows:
-        start = n.snoozed_until if n.state == "snoozed" and n.snoozed_until else n.due_at
-        who = names.get(n.contact_id, "") if n.contact_id else "pipeline"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:nudge-{n.id}@{host}",
-            f"DTSTAMP:{_stamp(now)}",
-            f"DTSTART:{_stamp(start)}",
-            f"DTEND:{_stamp(start + timedelta(minutes=15))}",
-            f"SUMMARY:{_ics_text(f'{n.priority} follow up: {who}'.strip())}",
-            f"DESCRIPTION:{_ics_text(n.reason + chr(10) + chr(10) + n.message)}",
-            f"CATEGORIES:{n.rule}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"

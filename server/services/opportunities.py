@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.api.errors import field_error, not_found
-from server.jobs.dispatch import note_touched
+from server.errors import field_error, not_found
 from server.models import Contact, Opportunity, OpportunityContact, User, utcnow
+from server.services.changes import touched
 from server.services.pagination import decode_cursor, encode_cursor
 
 
@@ -56,8 +56,9 @@ def create_opportunity(session: Session, user: User, data: dict[str, Any]) -> Op
                       **data)
     session.add(opp)
     _link(opp, links)
+    session.flush()
+    touched(session, user, contact_ids(opp), stamp=True)
     session.commit()
-    note_touched(user.id, contact_ids(opp))
     return opp
 
 
@@ -79,8 +80,9 @@ def update_opportunity(
     for name, value in data.items():
         setattr(opp, name, value)
     opp.updated_at = now
+    session.flush()
+    touched(session, user, before | set(contact_ids(opp)), stamp=True)
     session.commit()
-    note_touched(user.id, before | set(contact_ids(opp)))
     return opp
 
 
@@ -90,16 +92,18 @@ def add_contact(
     _check_contacts(session, user, [item])
     _link(opp, [item])
     opp.updated_at = utcnow()
+    session.flush()
+    touched(session, user, [item["contact_id"]], stamp=True)
     session.commit()
-    note_touched(user.id, [item["contact_id"]])
     return opp
 
 
 def delete_opportunity(session: Session, user: User, opp: Opportunity) -> None:
     ids = contact_ids(opp)
     session.delete(opp)
+    session.flush()
+    touched(session, user, ids, stamp=True)
     session.commit()
-    note_touched(user.id, ids)
 
 
 def list_opportunities(

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from server.api.errors import ApiError
+from server.errors import ApiError
 
 MAX_ID = 2**31 - 1
 

@@ -15,30 +15,29 @@ from sqlalchemy.orm import Session
 
 from server.models import Contact, User, utcnow
 from server.services import nudge_sync
-from server.services.warmth import rescore
 
 log = logging.getLogger(__name__)
 CHUNK = 1000
 
 
 def process_contacts(
-    session: Session, user: User, contact_ids: Sequence[int], now: datetime | None = None
+    session: Session, user: User, contact_ids: Sequence[int], now: datetime | None = None,
+    *, commit: bool = True,
 ) -> int:
-    """Rescore these contacts of one user and re-check their nudges; one transaction."""
+    """Rescore these contacts of one user and re-check their nudges; one transaction
+    (committed here unless the caller's write owns it: `commit=False`)."""
     started = utcnow()
     now = now or started
-    ids = sorted(set(session.scalars(
-        select(Contact.id).where(Contact.user_id == user.id, Contact.id.in_(list(contact_ids))))))
+    ids = nudge_sync.sync_contacts(session, user, contact_ids, now, rescore=True)
     if not ids:
         return 0
-    rescore(session, user, ids, now)
-    nudge_sync.sync_contacts(session, user, ids, now)
     # Only what we have seen: a write that landed after we started keeps its mark.
     session.execute(
         update(Contact).where(Contact.id.in_(ids), Contact.dirty_at <= started)
         .values(dirty_at=None)
     )
-    session.commit()
+    if commit:
+        session.commit()
     return len(ids)
 
 
@@ -94,7 +93,24 @@ def process_plan(
         if user is None:
             continue
         for chunk in chunks(ids):
-            done += process_contacts(session, user, chunk, now)
+            done += process_isolated(session, user, chunk, now)
             if on_chunk is not None:
                 on_chunk(done, total)
     return done
+
+
+def process_isolated(
+    session: Session, user: User, contact_ids: Sequence[int], now: datetime | None = None
+) -> int:
+    """`process_contacts`, but a contact whose data breaks the work is logged and skipped
+    (it stays marked dirty) instead of failing its chunk, its user or every user after it."""
+    try:
+        return process_contacts(session, user, contact_ids, now)
+    except Exception:  # noqa: BLE001 - find the culprit one contact at a time
+        session.rollback()
+        if len(contact_ids) == 1:
+            log.exception("derived work for contact %s of user %d failed; it stays marked",
+                          contact_ids[0], user.id)
+            return 0
+    user = session.get(User, user.id) or user
+    return sum(process_isolated(session, user, [cid], now) for cid in contact_ids)

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain.interaction_types import ACTIVE_STATUSES
+from server.domain.nudges.tiers import tier_of as domain_tier_of
 from server.models import Contact, Interaction, Opportunity, OpportunityContact
-
-B_TIER_WARMTH = 40
 
 
 def active_opportunity_contacts(session: Session, contact_ids: Iterable[int]) -> set[int]:
@@ -31,14 +30,10 @@ def active_opportunity_contacts(session: Session, contact_ids: Iterable[int]) ->
 
 
 def tier_of(contact: Contact, on_active_opportunity: bool) -> str | None:
-    """§5.2: A on an active opportunity; B warmth ≥ 40 or starred; C touched; else none."""
-    if on_active_opportunity:
-        return "A"
-    if (contact.warmth_score or 0) >= B_TIER_WARMTH or contact.starred:
-        return "B"
-    if contact.last_touch_at is not None:
-        return "C"
-    return None
+    """The contact's tier (§5.2), as the rules see it."""
+    return domain_tier_of(on_active_opportunity=on_active_opportunity,
+                          warmth=contact.warmth_score, starred=contact.starred,
+                          touched=contact.last_touch_at is not None)
 
 
 def warmth_view(contact: Contact) -> dict[str, Any] | None:
@@ -66,6 +61,7 @@ def contact_view(contact: Contact, tier: str | None) -> dict[str, Any]:
         "phones": contact.phones or [],
         "role": contact.role,
         "notes": contact.notes,
+        "cadence_days": contact.cadence_days,
         "avatar_url": contact.avatar_url,
         "tags": contact.tags or [],
         "starred": contact.starred,
@@ -109,6 +105,16 @@ def interaction_view(i: Interaction) -> dict[str, Any]:
         "created_at": i.created_at,
         "updated_at": i.updated_at,
     }
+
+
+def logged_view(logged: Any) -> dict[str, Any]:
+    """A new interaction's view, saying what was decided about its opportunity (Logged)."""
+    view = interaction_view(logged.interaction)
+    view["opportunity_attached"] = logged.attached
+    view["opportunity_choices"] = [
+        {"id": o.id, "company": o.company, "title": o.title, "status": o.status}
+        for o in logged.choices]
+    return view
 
 
 def opportunity_view(o: Opportunity, names: dict[int, str]) -> dict[str, Any]:

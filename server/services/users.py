@@ -21,13 +21,16 @@ from server.models import (
     User,
     utcnow,
 )
-from server.services.serialize import interaction_view, opportunity_view
+from server.services.nudges import all_views
+from server.services.serialize import contact_views, interaction_view, opportunity_view
 
 
 def create_user(session: Session, email: str, timezone: str = "UTC",
                 display_name: str | None = None) -> User:
+    """A new user. Without a display name it stays empty and messages are signed without one:
+    a name made up from the e-mail ("jsmith82") would sign the user's messages to recruiters."""
     user = User(email=email.strip().lower(), timezone=timezone,
-                display_name=display_name or email.split("@")[0], weekend=[6, 7],
+                display_name=(display_name or "").strip(), weekend=[6, 7],
                 feed_token=secrets.token_urlsafe(24))
     session.add(user)
     session.flush()
@@ -71,9 +74,6 @@ def apply_settings(user: User, data: dict[str, Any]) -> None:
 
 
 def export_user(session: Session, user: User) -> dict[str, Any]:
-    from server.services.nudge_views import nudge_view
-    from server.services.serialize import contact_views
-
     contacts = list(session.scalars(
         select(Contact).where(Contact.user_id == user.id).order_by(Contact.id)))
     interactions = session.scalars(
@@ -81,7 +81,6 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
     opportunities = list(session.scalars(
         select(Opportunity).where(Opportunity.user_id == user.id).order_by(Opportunity.id)))
     names = {c.id: c.name for c in contacts}
-    nudges = session.scalars(select(Nudge).where(Nudge.user_id == user.id).order_by(Nudge.id))
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
     return {
         "format": "thrice-export/1",
@@ -91,7 +90,7 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
         "contacts": contact_views(session, contacts),
         "interactions": [interaction_view(i) for i in interactions],
         "opportunities": [opportunity_view(o, names) for o in opportunities],
-        "nudges": [nudge_view(n, names) for n in nudges],
+        "nudges": all_views(session, user.id),
     }
 
 

@@ -68,15 +68,12 @@ def warmth_at(
     return {**result.as_dict(), "at": now, "computed_at": result.computed_at}
 
 
-def rescore(
-    session: Session, user: User, contact_ids: Sequence[int], now: datetime | None = None
-) -> dict[int, Warmth]:
-    """Recompute and store warmth for these contacts of one user; returns the new values."""
-    now = now or utcnow()
-    events = load_events(session, contact_ids, now)
-    results = compute_warmth_many({cid: events.get(cid, []) for cid in contact_ids}, now,
-                                  user.timezone)
-    store(session, results)
+def rescore(session: Session, user: User, events_by_contact: dict[int, list[WarmthEvent]],
+            current: dict[int, int | None], now: datetime) -> dict[int, Warmth]:
+    """Recompute and store warmth for these contacts of one user, from all their events;
+    `current`: each one's stored score (kept as the previous one, for R10)."""
+    results = compute_warmth_many(events_by_contact, now, user.timezone)
+    store(session, results, current)
     return results
 
 
@@ -93,25 +90,21 @@ def warmth_columns(w: Warmth, previous: int | None) -> dict[str, Any]:
     }
 
 
-def store(session: Session, results: dict[int, Warmth]) -> None:
-    if not results:
-        return
-    current = dict(
-        session.execute(
-            select(Contact.id, Contact.warmth_score).where(Contact.id.in_(list(results)))
-        ).all()
+_STORE = (
+    update(Contact.__table__)
+    .where(Contact.__table__.c.id == bindparam("cid"))
+    .values(
+        warmth_score=bindparam("warmth_score"),
+        warmth_band=bindparam("warmth_band"),
+        warmth_reason=bindparam("warmth_reason"),
+        warmth_components=bindparam("warmth_components"),
+        warmth_computed_at=bindparam("warmth_computed_at"),
+        previous_warmth=bindparam("previous_warmth"),
     )
-    params = [{"cid": cid, **warmth_columns(w, current.get(cid))} for cid, w in results.items()]
-    stmt = (
-        update(Contact.__table__)
-        .where(Contact.__table__.c.id == bindparam("cid"))
-        .values(
-            warmth_score=bindparam("warmth_score"),
-            warmth_band=bindparam("warmth_band"),
-            warmth_reason=bindparam("warmth_reason"),
-            warmth_components=bindparam("warmth_components"),
-            warmth_computed_at=bindparam("warmth_computed_at"),
-            previous_warmth=bindparam("previous_warmth"),
-        )
-    )
-    session.execute(stmt, params)
+)
+
+
+def store(session: Session, results: dict[int, Warmth], current: dict[int, int | None]) -> None:
+    if results:
+        session.execute(_STORE, [{"cid": cid, **warmth_columns(w, current.get(cid))}
+                                 for cid, w in results.items()])

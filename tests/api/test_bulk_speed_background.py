@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.jobs import dispatch, tasks
+from server.jobs import bulk_activity, dispatch, tasks
 from server.models import Contact, ContactEmail
 from tests.api.helpers import li, make_contact
 from tests.api.test_nudges_helpers import ago, iso, nudges, settings
@@ -196,13 +196,13 @@ def test_catch_up_leaves_a_running_import_to_its_background_work(app, user, held
     assert dirty(app, user) == res["created"]
     marker = os.path.join(app.instance_path, "bulk-activity")
     with app.app_context():
-        assert dispatch.bulk_import_active()
+        assert bulk_activity.bulk_import_active()
         assert tasks.catch_up() == 0
     assert dirty(app, user) == res["created"]
     # An import that stopped (a crash before its background work ran) is caught up later.
-    stale = time.time() - dispatch.BULK_GRACE - 1
+    stale = time.time() - bulk_activity.BULK_GRACE - 1
     os.utime(marker, (stale, stale))
     with app.app_context():
-        assert not dispatch.bulk_import_active()
+        assert not bulk_activity.bulk_import_active()
         assert tasks.catch_up() >= res["created"]
     assert dirty(app, user) == 0

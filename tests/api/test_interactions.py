@@ -31,6 +31,8 @@ def test_log_and_read_back(user):
     assert i["notes"] == "<b>round 1</b>" and i["external_id"] == "cal-1"
     assert i["promise"] == {"kind": "wait_days", "days": 7}
     assert i["final"] is False and i["opportunity_id"] is None
+    # The answer to a new log also says what was decided about its opportunity.
+    assert i.pop("opportunity_attached") is False and i.pop("opportunity_choices") == []
     assert user.get(f"/interactions/{i['id']}").get_json() == i
 
 
@@ -160,7 +162,9 @@ def test_patch_validation(user, body, field):
     c = make_contact(user, "P")
     i = log(user, c["id"], type="meeting", occurred_at="2025-03-01T10:00:00Z")
     assert_error(user.patch(f"/interactions/{i['id']}", json=body), 422, field)
-    assert user.get(f"/interactions/{i['id']}").get_json() == i
+    unchanged = user.get(f"/interactions/{i['id']}").get_json()
+    assert unchanged == {k: v for k, v in i.items() if not k.startswith("opportunity_")} | {
+        "opportunity_id": i["opportunity_id"]}
 
 
 def test_final_only_sticks_on_a_no(user):

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 
 from server.domain import business_time as bt
+from server.jobs.tasks import nudge_sweep, recompute_all
 from tests.api.helpers import li, walk
 from tests.conftest import ApiUser
 
@@ -99,16 +100,14 @@ def none_of(items: list[dict[str, Any]], **match: Any) -> None:
     assert not found, (match, found)
 
 
-def sweep(app: Flask) -> None:
-    from server.jobs.tasks import nudge_sweep
-
+def sweep(app: Flask, user: ApiUser | None = None) -> None:
+    """The minute sweep: for every user, or only for `user` (the shared test database holds
+    every test's users)."""
     with app.app_context():
-        nudge_sweep()
+        nudge_sweep(None if user is None else user.id)
 
 
 def recompute(app: Flask, user: ApiUser) -> None:
-    from server.jobs.tasks import recompute_all
-
     with app.app_context():
         recompute_all(user.id)
 

@@ -193,10 +193,10 @@ def test_arbitrary_histories_never_duplicate(app, events, status):
             body["ends_at"] = iso(ago(hours=hours) + timedelta(hours=1))
         log(user, people[who], type_, ago(hours=hours), **body)
     assert_sane(app, user)
-    sweep(app)
+    sweep(app, user)
     recompute(app, user)
     once = nudges(user)
-    sweep(app)
+    sweep(app, user)
     recompute(app, user)
     assert nudges(user) == once
     assert_sane(app, user)

@@ -1,6 +1,7 @@
-"""The popup's list is kept between requests on SQLite while nothing changes (server/read_cache.py),
-and never shows anything stale: any commit by any connection or process, time passing a due
-time or a snooze, and a revoked token all take effect on the very next request."""
+"""The popup's list and the token check are kept between requests on SQLite while nothing
+changes (server/read_cache.py), and never show anything stale: any commit by any connection or
+process, time passing a due time or a snooze, and a revoked token all take effect on the very
+next request."""
 
 from __future__ import annotations
 
@@ -8,38 +9,39 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-import server.api.auth as auth
-import server.api.fast_lane as fast_lane
+import server.services.tokens as tokens
 from server.extensions import db
 from server.models import ApiToken, Contact, Nudge
 from server.read_cache import AnswerCache, ChangeWatch, Kept
-from tests.api.test_hot_paths import _due_nudges
+from tests.api.test_extension_requests import _due_nudges
 from tests.conftest import new_user
 
 
-class ConnectionCount:
-    """Counts the raw connections the lane opens (each answer computed opens one)."""
+class StatementCount:
+    """Counts the statements the app's engine runs against the nudges table."""
 
     def __init__(self) -> None:
         self.opened = 0
 
-    def __call__(self, engine: Any) -> Any:
-        self.opened += 1
-        return self.real(engine)
+    def __call__(self, _conn, _cursor, statement: str, *_args: Any) -> None:
+        if "FROM nudges" in statement:
+            self.opened += 1
 
 
 @pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> ConnectionCount:
-    count = ConnectionCount()
-    count.real = fast_lane.RawConnection  # type: ignore[attr-defined]
-    monkeypatch.setattr(fast_lane, "RawConnection", count)
-    return count
+def opened(user) -> Iterator[StatementCount]:
+    count = StatementCount()
+    engine = user.app.extensions["thrice_db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    yield count
+    event.remove(engine, "before_cursor_execute", count)
 
 
 def _kept_here(user) -> bool:  # noqa: ANN001
@@ -134,7 +136,7 @@ def test_a_revoked_token_is_refused_at_once(user):
 
 
 def test_kept_answers_still_record_the_tokens_use(user, monkeypatch):
-    monkeypatch.setattr(auth, "TOUCH_EVERY", timedelta(seconds=1))
+    monkeypatch.setattr(tokens, "TOUCH_EVERY", timedelta(seconds=1))
     _due_nudges(user, 1)
     user.get("/nudges")
 
@@ -189,12 +191,12 @@ def test_the_change_watch_sees_every_other_connections_commit(tmp_path):
 def test_the_answer_cache_keeps_the_recent_and_drops_the_stale():
     cache = AnswerCache(size=2)
     now = datetime.now(UTC)
-    cache.put("a", Kept(1, None, 200, b"a"))
-    cache.put("b", Kept(1, now + timedelta(seconds=5), 200, b"b"))
-    assert cache.get("a", 1, now).body == b"a"
+    cache.put("a", Kept(1, None, b"a"))
+    cache.put("b", Kept(1, now + timedelta(seconds=5), b"b"))
+    assert cache.get("a", 1, now).value == b"a"
     assert cache.get("a", 2, now) is None  # the database changed
     assert cache.get("a", 1, now) is None  # ... and it is gone
     assert cache.get("b", 1, now + timedelta(seconds=5)) is None  # its time is up
     for key in "cde":
-        cache.put(key, Kept(1, None, 200, key.encode()))
+        cache.put(key, Kept(1, None, key.encode()))
     assert cache.get("c", 1, now) is None and cache.get("e", 1, now) is not None  # bounded

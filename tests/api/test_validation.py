@@ -186,3 +186,11 @@ def test_error_envelope_shape_for_422(user):
 def test_method_not_allowed_and_unknown_path_use_the_envelope(user):
     assert_error(user.put("/contacts"), 405)
     assert_error(user.get("/no-such-thing"), 404)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000])
+def test_json_nested_too_deeply_is_a_400_not_a_500(user, body):
+    answer = user.app.test_client().post(
+        "/api/v1/contacts", data=body, headers={**user.headers, "Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.get_data()[:200]
+    assert answer.get_json()["message"] == "The body is not valid JSON."

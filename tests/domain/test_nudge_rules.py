@@ -295,12 +295,26 @@ def test_r4_stops_at_an_offer() -> None:
     assert {x.reason for x in plan.cancel} == {"an offer came in"}
 
 
-def test_r4_no_hands_over_to_r5() -> None:
+def test_r4_a_recruiters_quick_no_does_not_stop_the_managers_ladder() -> None:
     w, hm, rec, o, iv = _r4_world()
     no = w.log(rec, "no_received", at("2025-03-06T12:00", LA), opportunity_id=o)
     w.run(at("2025-03-06T12:05", LA))
-    assert w.nudge(f"R4:F2:c{hm}:i{iv}").state == "cancelled"
+    assert w.nudge(f"R4:F2:c{hm}:i{iv}").state == "scheduled"
     assert w.nudge(f"R5:N1:c{rec}:i{no}").state == "scheduled"
+    assert w.nudge(f"R6:N2:c{hm}:i{no}").state == "scheduled"
+
+
+@pytest.mark.parametrize("who", ["manager", "final"])
+def test_r4_a_managers_no_or_a_final_no_stops_the_ladder(who: str) -> None:
+    w, hm, rec, o, iv = _r4_world()
+    sender = hm if who == "manager" else rec
+    w.log(sender, "no_received", at("2025-03-06T12:00", LA), opportunity_id=o,
+          final=who == "final")
+    plan = w.run(at("2025-03-06T12:05", LA))
+    assert w.nudge(f"R4:F2:c{hm}:i{iv}").state == "cancelled"
+    assert not [n for n in w.live() if n.rule in ("R4", "R6")]
+    assert {x.reason for x in plan.cancel if x.key.startswith("R4")} == {
+        "the hiring manager said no (see R5)" if who == "manager" else "they said no for good"}
 
 
 def test_r4_later_promise_supersedes_day_eight() -> None:
@@ -435,14 +449,16 @@ def test_r7_ladder() -> None:
     w.log(hm, "social_follow", at("2025-03-03T12:00", NY), network="x")
     w.run(at("2025-03-03T12:05", NY))
     assert w.nudge(f"R7:S1:c{hm}:x").state == "completed"
-    assert w.nudge(f"R7:S2:c{hm}:x:1").due_at == at("2025-03-05T12:00", NY)
-    assert w.nudge(f"R7:S3:c{hm}:x").due_at == at("2025-03-17T12:00", NY)
-    w.log(hm, "social_like", at("2025-03-05T10:00", NY))
-    w.run(at("2025-03-05T10:05", NY))
-    assert w.nudge(f"R7:S2:c{hm}:x:2").due_at == at("2025-03-12T12:00", NY)
-    w.log(hm, "social_comment", at("2025-03-08T10:00", NY), network="x")
-    w.run(at("2025-03-08T10:05", NY))
-    assert w.nudge(f"R7:S3:c{hm}:x").due_at == at("2025-03-08T10:00", NY)  # 2 engagements
+    # Chained steps at the preferred time, not at 12:00 when the follow was logged.
+    assert w.nudge(f"R7:S2:c{hm}:x:1").due_at == at("2025-03-05T10:00", NY)
+    assert w.nudge(f"R7:S3:c{hm}:x").due_at == at("2025-03-17T10:00", NY)
+    w.log(hm, "social_like", at("2025-03-05T09:30", NY))
+    w.run(at("2025-03-05T09:35", NY))
+    assert w.nudge(f"R7:S2:c{hm}:x:2").due_at == at("2025-03-12T10:00", NY)
+    w.log(hm, "social_comment", at("2025-03-08T10:30", NY), network="x")  # a Saturday
+    w.run(at("2025-03-08T10:35", NY))
+    # Two engagements: the note comes next, at 10:00 of the next working day.
+    assert w.nudge(f"R7:S3:c{hm}:x").due_at == at("2025-03-10T10:00", NY)
     w.log(hm, "social_comment_received", at("2025-03-09T10:00", NY))
     w.run(at("2025-03-09T10:05", NY))
     assert not [n for n in w.live() if n.rule == "R7"]  # stops on any inbound
@@ -625,16 +641,21 @@ def test_sent_texts_are_signed() -> None:
         assert s.message.rstrip().endswith("Sam Seeker")
 
 
-def test_every_template_renders() -> None:
-    from server.domain.nudges.messages import TEMPLATES, compose
-    fields = dict(when="3 pm Friday", interview_day="Tuesday 4 March", days=7,
-                  company="Acme", no_day="Thursday 6 March", gatekeeper="Pat", why="because",
-                  network="X", round=1, medium="email",
-                  sent_day="Monday 3 March", last_day="Monday 3 March", tier="A",
+def test_every_template_renders_in_every_channel() -> None:
+    from server.domain.nudges.messages import TEMPLATES, Clock, Day, compose
+    fields = dict(when=Clock(at("2025-03-07T15:00", NY), NY), interview=Day(date(2025, 3, 4)),
+                  span="a week", met="my interview", met_reason="your interview",
+                  why_wait="", after=Day(date(2025, 3, 4)), by=Day(date(2025, 3, 7), on=False),
+                  about=" about the role at Acme", at_company=" at Acme", company="Acme",
+                  no_day=Day(date(2025, 3, 6)), gatekeeper="Pat", why="because", network="X",
+                  round=1, medium="email", sent=Day(date(2025, 3, 3), on=False, prefix="from "),
+                  last=Day(date(2025, 3, 3), on=False), cadence="every 14 days",
                   previous=45, warmth=30, count=1, names="Dana (Acme)")
     for tid in TEMPLATES:
-        c = compose(tid, me="Sam", first="Dana", subject="the Staff Engineer role at Acme",
-                    **fields)
-        assert "Dana" in c.message and "Acme" in c.message, tid
-        assert "Dana" in c.reason or tid in ("R6:find", "R11"), tid
-        assert "{" not in c.message + c.reason
+        for channel in ("call", "email", "message", "social"):
+            c = compose(tid, channel=channel, me="Sam", first="Dana",
+                        subject="the Staff Engineer role at Acme", ref=at("2025-03-10T10:00", NY),
+                        tz=NY, **fields)
+            assert "Dana" in c.message and "Acme" in c.message, (tid, channel)
+            assert "Dana" in c.reason or tid in ("R6:find", "R11"), tid
+            assert "{" not in c.message + c.reason, (tid, channel)

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.domain.urls import (
+    EDGE_SPACE,
     InvalidProfileUrl,
     ProfileRef,
     canonicalize,
@@ -218,3 +219,39 @@ def test_linkedin_shortcut_agrees_with_the_full_algorithm(parts):
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_every_vector_agrees_with_the_full_algorithm(case):
     assert _either(canonicalize, case["in"]) == _either(canonicalize_fully, case["in"])
+
+
+# --- hostile input (issue 12): trimming is linear ----------------------------------------------
+# A run of a million spaces that is not at the end: `[\s]+$` retried it from each of its
+# positions (quadratic: 100,000 spaces took half a minute, these would take hours); str.strip
+# trims from each end once.
+MILLION = 1_000_000
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (" " * MILLION + "https://www.linkedin.com/in/Dana/" + "\u3000" * MILLION,
+     "https://linkedin.com/in/dana"),
+    ("\ufeff\t" * MILLION + "github.com/octocat" + "\x00\x7f\u2028" * MILLION,
+     "https://github.com/octocat"),
+])
+def test_a_million_surrounding_spaces_are_trimmed(raw, expected):
+    assert canonicalize(raw).url == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "x" + " " * MILLION + "y",
+    "https://linkedin.com/in/dana" + " " * MILLION + "?",
+    "\u00a0" * MILLION + "a" + "\u2009" * MILLION + "b" + "\u2009" * MILLION,
+])
+def test_a_million_inner_spaces_are_refused(raw):
+    with pytest.raises(InvalidProfileUrl, match="longer than 2048"):
+        canonicalize(raw)
+
+
+def test_every_javascript_space_and_control_is_trimmed():
+    # The set the regex class spelled (and extension/lib/urls.js still spells), as characters.
+    expected = {chr(c) for c in (*range(0x21), 0x7F, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                                 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)}
+    assert set(EDGE_SPACE) == expected
+    for ch in sorted(expected):
+        assert canonicalize(ch + "github.com/octocat" + ch).url == "https://github.com/octocat"

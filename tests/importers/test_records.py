@@ -27,13 +27,27 @@ def test_import_key_only_without_profile_or_email():
     assert bare["import_key"] == "csv:a|c"
 
 
-def test_name_falls_back_to_email_then_company_and_is_cut():
+def test_name_falls_back_to_email_and_is_cut():
     by_email, _, _ = ContactFields("csv", emails=["x@y.com"], company="Y").build()
-    by_company, _, _ = ContactFields("csv", company="Acme Support").build()
     assert (by_email["name"], by_email.get("first_name")) == ("x@y.com", None)
-    assert (by_company["name"], by_company.get("first_name")) == ("Acme Support", None)
     long, _, warnings = ContactFields("csv", name="n" * 250).build()
-    assert len(long["name"]) == 200 and warnings
+    assert len(long["name"]) == 200 and warnings == ("name cut to 200 characters (was 250)",)
+
+
+@pytest.mark.parametrize("fields", [
+    {"company": "Acme Support"},
+    {"company": "Acme", "phones": ["+1 555 0100"], "title": "Recruiter", "notes": "n"},
+    {"company": "Acme", "urls": ["https://acme.example.com"], "emails": ["not-an-email"]},
+])
+def test_a_company_alone_is_no_contact(fields):
+    item, error, _ = ContactFields("csv", **fields).build()
+    assert item is None
+    assert error == "nothing to import: no name, profile URL or email"
+
+
+def test_a_profile_without_a_name_or_email_fails_for_lack_of_a_name():
+    item, error, _ = ContactFields("csv", urls=["https://github.com/ann"], company="A").build()
+    assert item is None and error == "no name or email (a name is required)"
 
 
 def test_first_names():

@@ -22,6 +22,14 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           env={**environment, **(env or {})}, timeout=120, check=False)
 
 
+def read_report(path: Path) -> list[list[str]]:
+    """The --errors report's rows, its header checked."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["file", "line", "level", "reason"]
+    return rows[1:]
+
+
 def contacts(user) -> list[dict]:
     response = user.get("/contacts?limit=200")
     assert response.status_code == 200
@@ -58,10 +66,13 @@ def test_linkedin_export_end_to_end_and_idempotent(live_server, files, tmp_path)
     first = run(*args)
     assert first.returncode == 1, first.stderr  # the nameless connection failed
     assert "created 6 · updated 0 · unchanged 0 · failed 1 · interactions added 8" in first.stdout
-    with report.open(newline="", encoding="utf-8") as handle:
-        assert list(csv.reader(handle)) == [
-            ["file", "line", "reason"],
-            [f"{files['zip']}!Connections.csv", "9", "no name or email (a name is required)"]]
+    member = f"{files['zip']}!Connections.csv"
+    assert read_report(report) == [
+        [member, "9", "error", "no name or email (a name is required)"],
+        [member, "10", "warning", "invalid email 'ravi@@bad' left out: The part after the "
+                                  "@-sign contains invalid characters: '@'."],
+        [member, "11", "warning", "unreadable Connected On 'sometime': no follow logged"],
+    ]
 
     stored = {c["name"]: c for c in contacts(user)}
     assert set(stored) == {"Jane Doe", "Jürgen Müller", "Ravi Kumar", "Amélie Dubois",
@@ -100,8 +111,8 @@ def test_every_format_in_one_run_with_env_configuration(live_server, files, tmp_
     assert done.returncode == 1
     # old: 2, google: 2 (+1 failed), vcard: 3 (+1 failed), plain: 2 (+1 failed)
     assert "created 9 · updated 0 · unchanged 0 · failed 3" in done.stdout
-    with report.open(newline="", encoding="utf-8") as handle:
-        failed = {(Path(f).name, int(line)) for f, line, _ in list(csv.reader(handle))[1:]}
+    failed = {(Path(f).name, int(line)) for f, line, level, _ in read_report(report)
+              if level == "error"}
     assert failed == {("contacts.csv", 4), ("contacts.vcf", 31), ("people.csv", 6)}
     stored = {c["name"]: c for c in contacts(user)}
     assert stored["Johnny Appleseed"]["tags"] == ["Hiring", "Warm leads"]

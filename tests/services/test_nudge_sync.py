@@ -82,10 +82,13 @@ def test_the_pipeline_digest_runs_once_a_week_on_any_day(app, user):
     rec = contact(user, "Dig Est", role="recruiter", profiles=[])
     opportunity(user, (rec["id"], "recruiter"))
     sweep_at(app, user, now())
+    # Never before the user's first opportunity existed: the first digest is the Monday after.
+    assert nudges(user, rule="R11") == []
+    monday = bt.last_weekday_at(now(), 1, time(9, 0), "Asia/Tokyo") + timedelta(days=7)
+    sweep_at(app, user, monday + timedelta(hours=30))  # a sweep that missed Monday itself
     first = one(nudges(user, rule="R11"))
-    monday = bt.last_weekday_at(now(), 1, time(9, 0), "Asia/Tokyo")
     assert first["due_at"] == iso(monday)
-    sweep_at(app, user, now() + timedelta(minutes=1))
+    sweep_at(app, user, monday + timedelta(hours=30, minutes=1))
     assert nudges(user, rule="R11") == [first]
     next_monday = monday + timedelta(days=7, minutes=1)
     sweep_at(app, user, next_monday)

@@ -10,7 +10,7 @@ steps read the verdict of their predecessor, so one pass settles a whole chain.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -23,6 +23,7 @@ from server.domain.interaction_types import (
     WEIGHTS,
 )
 from server.domain.nudges.lifecycle import expires_at
+from server.domain.nudges.messages import compose
 from server.domain.nudges.model import (
     FINAL_STATES,
     ContactCtx,
@@ -33,6 +34,7 @@ from server.domain.nudges.model import (
     UserCtx,
     nudge_key,
 )
+from server.domain.nudges.tiers import tier_of
 
 FUTURE_TOLERANCE: Final = timedelta(minutes=5)
 # Direct follow-ups: what "follow up" means in §5.3 (a like is not a follow-up).
@@ -195,17 +197,23 @@ class History:
         return frozenset(linked | logged)
 
     def managers(self, opportunity_id: int) -> list[int]:
-        """Hiring then department managers linked to the opportunity, by id."""
-        o = self.opps.get(opportunity_id)
-        if o is None:
+        """Hiring then department managers of the opportunity (linked, or with interactions
+        on it, such as the manager who interviewed the user), by id."""
+        if opportunity_id not in self.opps:
             return []
         found = [
             (0 if self.role_on(opportunity_id, cid) == "hiring_manager" else 1, cid)
-            for cid, _ in o.contacts
-            if self.role_on(opportunity_id, cid) in MANAGER_ROLES
+            for cid in self.members(opportunity_id)
+            if cid in self.contacts and self.role_on(opportunity_id, cid) in MANAGER_ROLES
             and self.suppression(cid) is None
         ]
         return [cid for _, cid in sorted(found)]
+
+    def stops_ladder(self, no: InteractionCtx) -> bool:
+        """A no that ends the follow-up (§5.3 R4): final, or from a hiring/department manager.
+        Any other no (a recruiter's, hr's, an assistant's quick answer) is the article's
+        premature no: the other rules keep going and R5/R6 answer it."""
+        return no.final or self.role_on(no.opportunity_id, no.contact_id) in MANAGER_ROLES
 
     def on_active_opportunity(self, contact_id: int) -> bool:
         return any(
@@ -217,15 +225,10 @@ class History:
         return any(i.type != "note" for i in self.by_contact.get(contact_id, ()))
 
     def tier(self, contact_id: int) -> str | None:
-        """§5.2: A on an active opportunity; B warmth ≥ 40 or starred; C touched; else None."""
+        """§5.2, via the one shared ``tier_of``."""
         c = self.contacts[contact_id]
-        if self.on_active_opportunity(contact_id):
-            return "A"
-        if (c.warmth or 0) >= 40 or c.starred:
-            return "B"
-        if self.touched(contact_id):
-            return "C"
-        return None
+        return tier_of(on_active_opportunity=self.on_active_opportunity(contact_id),
+                       warmth=c.warmth, starred=c.starred, touched=self.touched(contact_id))
 
     def subject(self, opportunity_id: int | None, default: str = "what we discussed") -> str:
         o = self.opps.get(opportunity_id) if opportunity_id is not None else None
@@ -305,6 +308,14 @@ class History:
     def condition_stop(self, reason: str) -> Stop:
         return Stop(self.now, "cancelled", reason)
 
+    def written_for(self, key: str, due: datetime) -> datetime:
+        """The moment a nudge's message is written for: its due time, or its creation when it
+        was created already overdue (stable once stored, so the text never churns)."""
+        ex = self.existing.get(key)
+        if ex is not None:
+            return max(due, ex.created_at) if ex.created_at is not None else due
+        return max(due, self.now)
+
 
 def is_response(i: InteractionCtx) -> bool:
     return i.type in RESPONSE
@@ -320,15 +331,22 @@ def build_spec(
     priority: str,
     due: datetime,
     channel: str,
-    message: str,
-    reason: str,
+    template: str,
+    first: str,
+    subject: str,
+    fields: Mapping[str, object] | None = None,
     anchor: str,
     root: str,
 ) -> NudgeSpec:
-    """A spec with its key, notify_at (wake window) and expires_at filled in."""
+    """A spec with its key, text (in the channel's shape, written for its due moment),
+    notify_at (wake window) and expires_at filled in."""
     user = hist.user
+    key = nudge_key(rule, step, contact_id, root)
+    text = compose(template, channel=channel, me=user.display_name, first=first,
+                   subject=subject, ref=hist.written_for(key, due), tz=user.tz,
+                   **(fields or {}))
     return NudgeSpec(
-        key=nudge_key(rule, step, contact_id, root),
+        key=key,
         rule=rule,
         step=step,
         contact_id=contact_id,
@@ -337,8 +355,8 @@ def build_spec(
         due_at=due,
         notify_at=bt.notify_at(due, user.tz, user.wake_start, user.wake_end),
         channel=channel,
-        message=message,
-        reason=reason,
+        message=text.message,
+        reason=text.reason,
         anchor=anchor,
         expires_at=expires_at(priority, due, user),
     )

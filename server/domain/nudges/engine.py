@@ -45,6 +45,7 @@ from server.domain.nudges.lifecycle import (
     effective_due,
     expires_at,
     shown_today,
+    state_at,
 )
 from server.domain.nudges.model import (
     FINAL_STATES,
@@ -58,7 +59,7 @@ from server.domain.nudges.model import (
 )
 from server.domain.nudges.pipeline import pipeline_verdicts
 from server.domain.nudges.promises import promise_verdicts
-from server.domain.nudges.rejections import rejection_verdicts
+from server.domain.nudges.rejections import escalation_verdicts, no_verdicts
 from server.domain.nudges.replies import reply_verdicts
 from server.domain.nudges.social import social_verdicts
 
@@ -111,9 +112,17 @@ class Plan:
 def collect(hist: History) -> list[Verdict]:
     """All verdicts, one per key (the first rule to speak about a key wins)."""
     promises = promise_verdicts(hist)
+    nos = no_verdicts(hist)
+    # A reply to a no (it completed an R5 step) is not an interview follow-up, and the
+    # interview thank-you (R4 F1) is not going around the gatekeeper (R6).
+    answered = frozenset(v.consumed for v in nos if v.consumed is not None)
+    interviews = interview_verdicts(hist, promises, answered)
+    thanks = frozenset(v.consumed for v in interviews
+                       if v.spec.step == "F1" and v.consumed is not None)
     verdicts: list[Verdict] = list(promises.values())
-    verdicts += interview_verdicts(hist, promises)
-    verdicts += rejection_verdicts(hist)
+    verdicts += interviews
+    verdicts += nos
+    verdicts += escalation_verdicts(hist, thanks)
     verdicts += social_verdicts(hist)
     verdicts += reply_verdicts(hist, verdicts)
     verdicts += keep_warm_verdicts(hist, verdicts)
@@ -184,7 +193,7 @@ def reconcile(
         n = hist.existing.get(v.spec.key)
         if n is None:
             if v.is_live:
-                state = "due" if v.spec.due_at <= hist.now else "scheduled"
+                state = state_at("scheduled", v.spec.due_at, None, hist.now)
                 creates.append(Create(v.spec, state, False))
             continue
         if n.state in FINAL_STATES:

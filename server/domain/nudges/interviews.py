@@ -9,17 +9,20 @@
   previous step is done and anchored per §5.2 (its due time if done by then, else done time).
 - A follow-up is a direct outbound (email, message, call attempt) or a call/meeting with any
   contact on the opportunity after the interview started; one follow-up satisfies one step,
-  in ladder order.
-- The ladder stops (live steps cancelled) at an offer, any no on the opportunity after the
-  interview (a final no ends it; a premature no hands over to R5), a closed opportunity; a later
-  interview in the same thread supersedes it with its own ladder.
+  in ladder order. An outbound that answered a no (it completed an R5 step) is not one: the
+  thank-you to hr for their no is not the thank-you to the manager.
+- The ladder stops (live steps cancelled) at an offer, a closed opportunity, a final no, or a
+  no from a hiring/department manager in the thread after the interview. A premature no (a
+  non-final no from a recruiter, hr, an assistant or anyone else who is not a manager) does not
+  stop it: the manager still gets the ladder, R5 answers the no and R6 (a) points at the
+  manager. A later interview in the same thread supersedes it with its own ladder.
 
 Zone for F2–F4: the replacing promise's tz, else the interviewer's, else the user's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from server.domain import business_time as bt
 from server.domain.interaction_types import CLOSED_STATUSES
@@ -32,7 +35,7 @@ from server.domain.nudges.context import (
     build_spec,
     reach,
 )
-from server.domain.nudges.messages import compose, date_text
+from server.domain.nudges.messages import Day
 from server.domain.nudges.model import InteractionCtx, NudgeSpec, nudge_key
 from server.domain.nudges.promises import promise_rule, same_thread
 
@@ -67,14 +70,17 @@ def _ladder_stop(hist: History, iv: InteractionCtx, scope: set[int]) -> Stop | N
                           nudge_key("R4", "F1", nxt.contact_id, f"i{nxt.id}")))
     no = next((i for i in later if i.type == "no_received" and (
         iv.opportunity_id is None or i.opportunity_id == iv.opportunity_id)
-        and same_thread(iv, i)), None)
+        and same_thread(iv, i) and hist.stops_ladder(i)), None)
     if no is not None:
         stops.append(Stop(no.occurred_at, "cancelled",
-                          "they said no for good" if no.final else "they said no (see R5)"))
+                          "they said no for good" if no.final
+                          else "the hiring manager said no (see R5)"))
     return hist.earliest(*stops)
 
 
-def interview_verdicts(hist: History, promises: dict[int, Verdict]) -> list[Verdict]:
+def interview_verdicts(hist: History, promises: dict[int, Verdict],
+                       answered: frozenset[int] = frozenset()) -> list[Verdict]:
+    """``answered``: interactions that completed an R5 step (replies to a no)."""
     out: list[Verdict] = []
     user = hist.user
     for iv in hist.interactions:
@@ -84,23 +90,23 @@ def interview_verdicts(hist: History, promises: dict[int, Verdict]) -> list[Verd
         scope = {iv.contact_id} | set(hist.members(iv.opportunity_id))
         items = sorted((i for cid in scope for i in hist.by_contact.get(cid, ())),
                        key=lambda i: (i.occurred_at, i.id))
-        followups = [i for i in items if i.type in FOLLOW_UP
+        followups = [i for i in items if i.type in FOLLOW_UP and i.id not in answered
                      and (i.occurred_at, i.id) > (iv.occurred_at, iv.id)]
         stop = _ladder_stop(hist, iv, scope)
         subject = hist.subject(iv.opportunity_id)
         first = contact.short_name
         opp = iv.opportunity_id
         root = f"i{iv.id}"
-        me = user.display_name
 
         def spec(step: str, prio: str, due: datetime, channel: str, anchor: str,
                  first: str = first, subject: str = subject, root: str = root,
-                 day: str = "", opp: int | None = opp, cid: int = iv.contact_id,
-                 me: str = me) -> NudgeSpec:
-            text = compose(f"R4:{step}", me=me, first=first, subject=subject, interview_day=day)
+                 day: date | None = None, opp: int | None = opp,
+                 cid: int = iv.contact_id) -> NudgeSpec:
+            fields = {"interview": Day(day)} if day is not None else {}
             return build_spec(hist, rule="R4", step=step, contact_id=cid, opportunity_id=opp,
-                              priority=prio, due=due, channel=channel, message=text.message,
-                              reason=text.reason, anchor=anchor, root=root)
+                              priority=prio, due=due, channel=channel, template=f"R4:{step}",
+                              first=first, subject=subject, fields=fields, anchor=anchor,
+                              root=root)
 
         def next_followup(after: datetime, consumed: set[int],
                           followups: list[InteractionCtx] = followups) -> InteractionCtx | None:
@@ -109,7 +115,7 @@ def interview_verdicts(hist: History, promises: dict[int, Verdict]) -> list[Verd
 
         consumed: set[int] = set()
         # F1, in the user's zone.
-        uday = date_text(bt.local_date(iv.occurred_at, user.tz))
+        uday = bt.local_date(iv.occurred_at, user.tz)
         f1_spec = spec("F1", "P1", f1_due(iv, user.tz, user.weekend), "email", root, day=uday)
         f1 = hist.resolve(f1_spec, next_followup(iv.occurred_at, consumed), stop)
         out.append(f1)
@@ -129,7 +135,7 @@ def interview_verdicts(hist: History, promises: dict[int, Verdict]) -> list[Verd
         f2_spec = spec("F2", "P2", bt.at_rolled(day0 + timedelta(days=8), user.preferred_time,
                                                  ctz, user.weekend),
                        reach(contact, ("email", "call", "message")), root,
-                       day=date_text(day0))
+                       day=day0)
         if slot_promise is not None:
             slot = promises[slot_promise.id]
             ex = hist.existing.get(f2_spec.key)

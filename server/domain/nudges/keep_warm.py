@@ -1,11 +1,12 @@
 """R9 keep warm and R10 cooling (SPEC §5.3). User's zone.
 
-R9: for a touched contact with a tier (§5.2) and no live R1–R8 nudge: last meaningful touch
-(weight ≥ 1, either direction) + 14 d (tier A), 30 d (B), 90 d (C) at the preferred time
-(10:00), rolled; P3 for tier A, else P4. The key is rooted on that touch, so every meaningful
-touch starts a new R9: the previous live one is completed by the touch when it was outbound or
-two-way, cancelled when it was inbound (they got in touch). A live R9 is cancelled when an R1–R8
-nudge becomes live for the contact. Without any meaningful touch there is no R9.
+R9: for a touched contact with a tier (§5.2) and no live R1–R8 nudge: last meaningful touch (weight
+≥ 1, either direction) + 14 d (tier A), 30 d (B), 90 d (C), or the contact's own ``cadence_days``
+when set, at the preferred time (10:00), rolled; P3 for tier A, else P4. The key is rooted on that
+touch, so every meaningful touch starts a new R9: the previous live one is completed by the touch
+when it was outbound or two-way, cancelled when it was inbound (they got in touch). A live R9 is
+cancelled when an R1–R8 nudge becomes live for the contact. Without any meaningful touch there is no
+R9.
 
 R10: a contact on an active opportunity or starred whose warmth fell from ≥ 40
 (``previous_warmth``) to < 40 (``warmth``), unless its R9 is due within 7 days: due at once
@@ -31,13 +32,24 @@ from server.domain.nudges.context import (
     reach,
     spec_from_existing,
 )
-from server.domain.nudges.messages import compose, date_text
-from server.domain.nudges.model import LIVE_STATES, InteractionCtx, NudgeSpec
+from server.domain.nudges.messages import Day
+from server.domain.nudges.model import LIVE_STATES, ContactCtx, InteractionCtx, NudgeSpec
+from server.domain.nudges.tiers import TIER_DAYS
 
-TIER_DAYS = {"A": 14, "B": 30, "C": 90}
 WARM = 40
 R10_LEAD = timedelta(days=7)
 CHANNELS = ("email", "message", "call")
+
+
+def own_cadence(contact: ContactCtx) -> int | None:
+    """The contact's own keep-warm cadence in days, if the user set a usable one."""
+    days = contact.cadence_days
+    return days if days is not None and days >= 1 else None
+
+
+def cadence_days(contact: ContactCtx, tier: str) -> int:
+    """R9's interval: the contact's own cadence, else the tier's default."""
+    return own_cadence(contact) or TIER_DAYS[tier]
 
 
 def _touch_after(hist: History, cid: int, anchor_id: int | None) -> InteractionCtx | None:
@@ -77,7 +89,7 @@ def keep_warm_verdicts(hist: History, earlier: list[Verdict]) -> list[Verdict]:
         last = hist.last_meaningful(cid)
         current_key = None
         if tier is not None and last is not None:
-            days = TIER_DAYS[tier]
+            days = cadence_days(contact, tier)
             due = bt.at_rolled(bt.local_date(last.occurred_at, tz) + timedelta(days=days),
                                user.preferred_time, tz, user.weekend)
             link = next((oid for oid, _ in hist.links.get(cid, ())
@@ -85,13 +97,16 @@ def keep_warm_verdicts(hist: History, earlier: list[Verdict]) -> list[Verdict]:
                                                       "offer")), None)
             subject = hist.subject(link if link is not None else last.opportunity_id,
                                    default="your last conversation")
-            text = compose("R9", me=user.display_name, first=contact.short_name,
-                           subject=subject, tier=tier, days=days,
-                           last_day=date_text(bt.local_date(last.occurred_at, tz)))
+            cadence = (f"you asked to check in with them every {days} days"
+                       if own_cadence(contact) else
+                       f"tier {tier} contacts get a check-in every {days} days")
             spec = build_spec(hist, rule="R9", step=None, contact_id=cid, opportunity_id=None,
                               priority="P3" if tier == "A" else "P4", due=due,
-                              channel=reach(contact, CHANNELS), message=text.message,
-                              reason=text.reason, anchor=f"i{last.id}", root=f"i{last.id}")
+                              channel=reach(contact, CHANNELS), template="R9",
+                              first=contact.short_name, subject=subject,
+                              fields={"cadence": cadence,
+                                      "last": Day(bt.local_date(last.occurred_at, tz), on=False)},
+                              anchor=f"i{last.id}", root=f"i{last.id}")
             current_key = spec.key
             covered = live_by_contact.get(cid)
             stop = Stop(hist.now, "cancelled", "a follow-up nudge covers this contact") \
@@ -112,7 +127,6 @@ def keep_warm_verdicts(hist: History, earlier: list[Verdict]) -> list[Verdict]:
 
 def _cooling(hist: History, cid: int, r9: Verdict | None) -> list[Verdict]:
     contact = hist.contacts[cid]
-    user = hist.user
     eligible = hist.on_active_opportunity(cid) or contact.starred
     warm_again = contact.warmth is not None and contact.warmth >= WARM
     out: list[Verdict] = []
@@ -149,12 +163,11 @@ def _cooling(hist: History, cid: int, r9: Verdict | None) -> list[Verdict]:
     link = next((oid for oid, _ in hist.links.get(cid, ())
                  if hist.opps[oid].status in ("targeting", "applied", "interviewing", "offer")),
                 None)
-    text = compose("R10", me=user.display_name, first=contact.short_name,
-                   subject=hist.subject(link, default="staying in touch"),
-                   previous=prev, warmth=cur)
     spec = build_spec(hist, rule="R10", step=None, contact_id=cid, opportunity_id=link,
                       priority="P3", due=hist.now, channel=reach(contact, CHANNELS),
-                      message=text.message, reason=text.reason, anchor=root, root=root)
+                      template="R10", first=contact.short_name,
+                      subject=hist.subject(link, default="staying in touch"),
+                      fields={"previous": prev, "warmth": cur}, anchor=root, root=root)
     if spec.key in hist.existing:
         return out  # this spell's crossing was already handled
     out.append(hist.resolve(spec))

@@ -7,6 +7,7 @@ Public API::
 
     is_live(state) -> bool
     effective_state(nudge, now) -> str            # 'due' is read-time truth
+    state_at(state, due_at, snoozed_until, now) -> str  # the same, of stored columns
     effective_due(nudge) -> datetime              # snoozed_until when snoozed, else due_at
     expires_at(priority, base, user) -> datetime  # base = due_at, or until after a snooze
     nudge_expires_at(nudge, user) -> datetime
@@ -55,11 +56,18 @@ def effective_due(nudge: NudgeCtx) -> datetime:
     return nudge.due_at
 
 
-def effective_state(nudge: NudgeCtx, now: datetime) -> str:
+def state_at(state: str, due_at: datetime, snoozed_until: datetime | None,
+             now: datetime) -> str:
     """A scheduled nudge past due_at, or a snoozed one past until, reads as 'due'."""
-    if nudge.state in ("scheduled", "snoozed") and effective_due(nudge) <= now:
+    if state == "scheduled" and due_at <= now:
         return "due"
-    return nudge.state
+    if state == "snoozed" and (snoozed_until or due_at) <= now:
+        return "due"
+    return state
+
+
+def effective_state(nudge: NudgeCtx, now: datetime) -> str:
+    return state_at(nudge.state, nudge.due_at, nudge.snoozed_until, now)
 
 
 def expires_at(priority: str, base: datetime, user: UserCtx) -> datetime:

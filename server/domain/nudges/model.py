@@ -12,6 +12,8 @@ Inputs
     recompute (R10 fires on a crossing from ≥ 40 to < 40). ``networks``: networks the contact
     has a profile on. ``merged``: true for a contact merged into another
     (``merged_into_id is not None``). ``has_email``/``has_phone`` pick a channel.
+    ``cadence_days``: the user's own keep-warm cadence for this contact (R9 uses it instead of
+    the tier's 14/30/90 days when set; values below 1 count as unset).
 ``InteractionCtx`` / ``PromiseCtx``
     One interaction row; ``promise`` is set for ``promise_made`` rows that carry one.
 ``OpportunityCtx``
@@ -83,6 +85,7 @@ class ContactCtx:
     networks: frozenset[str] = frozenset()
     has_email: bool = False
     has_phone: bool = False
+    cadence_days: int | None = None
 
     @property
     def short_name(self) -> str:

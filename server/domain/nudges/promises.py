@@ -13,6 +13,9 @@
   after the end of d.
 - Any later promise in the same thread (same contact, or same opportunity) supersedes an
   earlier promise's nudge; a closed opportunity cancels it (at ``status_changed_at``).
+- A premature no (not final, not from a hiring/department manager) from someone other than
+  the one who promised is not an answer to the promise: the recruiter's "give us a week" still
+  gets its day-eight call when hr sends a quick no (R5/R6 answer the no).
 
 Zone: the promise's tz, else the contact's, else the user's. Channel: R1 call; R2 email, else
 call; R3 call, else email ("call with a very patient tone on day eight").
@@ -34,7 +37,7 @@ from server.domain.nudges.context import (
     build_spec,
     reach,
 )
-from server.domain.nudges.messages import compose, date_text, when_text
+from server.domain.nudges.messages import Clock, Day
 from server.domain.nudges.model import InteractionCtx, nudge_key
 
 EARLY_CALL = timedelta(minutes=30)
@@ -55,6 +58,12 @@ def r1_due(at: datetime, tz: str, weekend: frozenset[int]) -> datetime:
 
 def r2_due(d: date, tz: str, weekend: frozenset[int], preferred: time) -> datetime:
     return bt.at_rolled(d + timedelta(days=1), preferred, tz, weekend)
+
+
+def _span(days: int) -> str:
+    if days == 7:
+        return "a week"
+    return "a day" if days == 1 else f"{days} days"
 
 
 def promise_rule(i: InteractionCtx) -> str | None:
@@ -89,6 +98,11 @@ def _scope_items(hist: History, p: InteractionCtx) -> list[InteractionCtx]:
 
 def interview_day(hist: History, p: InteractionCtx, tz: str) -> date:
     """d0 of R3: the latest interview in p's thread on or before the promise's local date."""
+    return _interview_day(hist, p, tz)[0]
+
+
+def _interview_day(hist: History, p: InteractionCtx, tz: str) -> tuple[date, bool]:
+    """d0 and whether it is an interview's date (else the promise's own date)."""
     pd = bt.local_date(p.occurred_at, tz)
     best: date | None = None
     for i in _scope_items(hist, p):
@@ -96,7 +110,7 @@ def interview_day(hist: History, p: InteractionCtx, tz: str) -> date:
             d = bt.local_date(i.occurred_at, tz)
             if d <= pd:
                 best = d
-    return best if best is not None else pd
+    return (best, True) if best is not None else (pd, False)
 
 
 def _stops(hist: History, p: InteractionCtx, items: list[InteractionCtx],
@@ -109,6 +123,9 @@ def _stops(hist: History, p: InteractionCtx, items: list[InteractionCtx],
     for i in after_p:
         if i.type not in RESPONSE or i.occurred_at < response_from or promise_rule(i):
             continue
+        if (i.type == "no_received" and i.contact_id != p.contact_id
+                and not hist.stops_ladder(i)):
+            continue  # someone else's premature no does not answer this promise
         if (conversation_done_from is not None and i.type in CONVERSATION
                 and i.occurred_at >= conversation_done_from):
             continue  # talking after the date passed is the follow-up itself
@@ -137,6 +154,7 @@ def promise_verdicts(hist: History) -> dict[int, Verdict]:
         items = _scope_items(hist, p)
         subject = hist.subject(p.opportunity_id)
         first = contact.short_name
+        fields: dict[str, object]
         if rule == "R1":
             assert pr.at is not None
             due = r1_due(pr.at, tz, user.weekend)
@@ -145,22 +163,24 @@ def promise_verdicts(hist: History) -> dict[int, Verdict]:
                 hist.by_contact[p.contact_id], pr.at,
                 lambda i: i.type in DIRECT_OUT, inclusive=True,
             )
-            text = compose("R1", me=user.display_name, first=first, subject=subject,
-                           when=when_text(pr.at, tz))
+            fields = {"when": Clock(pr.at, tz)}
             channel = "call"
         else:
             if rule == "R2":
                 assert pr.date is not None
                 d = pr.date
-                text = compose("R2", me=user.display_name, first=first, subject=subject,
-                               when=date_text(d))
+                fields = {"by": Day(d, on=False)}
                 channel = reach(contact, ("email", "call"))
             else:
                 assert pr.days is not None
-                d0 = interview_day(hist, p, tz)
+                d0, after_interview = _interview_day(hist, p, tz)
                 d = d0 + timedelta(days=pr.days)
-                text = compose("R3", me=user.display_name, first=first, subject=subject,
-                               interview_day=date_text(d0), days=pr.days)
+                fields = {
+                    "after": Day(d0), "span": _span(pr.days),
+                    "met": "my interview" if after_interview else "we spoke",
+                    "met_reason": "your interview" if after_interview else "your conversation",
+                    "why_wait": " to meet the other candidates" if after_interview else "",
+                }
                 channel = reach(contact, ("call", "email"))
             due = r2_due(d, tz, user.weekend, user.preferred_time)
             end_of_d = bt.at_local(d + timedelta(days=1), time(0, 0), tz)
@@ -175,7 +195,8 @@ def promise_verdicts(hist: History) -> dict[int, Verdict]:
         spec = build_spec(
             hist, rule=rule, step=None, contact_id=p.contact_id,
             opportunity_id=p.opportunity_id, priority="P1", due=due, channel=channel,
-            message=text.message, reason=text.reason, anchor=f"i{p.id}", root=f"i{p.id}",
+            template=rule, first=first, subject=subject, fields=fields,
+            anchor=f"i{p.id}", root=f"i{p.id}",
         )
         out[p.id] = hist.resolve(spec, done, stop)
     return out

@@ -1,30 +1,35 @@
 """R5 premature no and R6 go to the hiring manager (SPEC §5.3). All in the user's zone.
 
-R5, for a ``no_received`` on an opportunity:
+R5, for a ``no_received``:
 - N1 (P2): 10:00 (preferred time) of the next working day: thank them, ask for feedback and
   whom else to talk to. Completed by a direct outbound/call/meeting with the sender after the no.
+  A no without an opportunity gets N1 too (a networking contact's "we're not hiring" deserves
+  the same thank-you and question), and nothing else from R5/R6.
 - N3 (P3): the no's date + 30 at 10:00, rolled: one re-ask; completed by the next such
   follow-up to the sender not used by N1. Not for a final no (``final`` flag, or the
   opportunity closed_lost, which cancels a live N3).
 - Both stop when a later no from the same sender on the same opportunity supersedes them, an
-  interview on the opportunity follows the no (the door reopened), or the opportunity reaches
-  an offer / closed_won.
+  interview on the opportunity (or, without one, with the sender) follows the no (the door
+  reopened), or the opportunity reaches an offer / closed_won.
 
-R6 (P2), each only if no direct outbound went to a hiring/department manager of the
-opportunity in the 14 days before the trigger:
-- (a) step N2, chained on N1 (created once N1 is done): the no's sender is a recruiter, hr or
-  assistant; due = N1's anchor date + 1 working day at 10:00.
+R6 (P2), each only if no direct outbound (other than the interview thank-you, R4 F1) went to a
+hiring/department manager of the opportunity in the 14 days before the trigger:
+- (a) step N2: a recruiter, hr or assistant said a non-final no on the opportunity. Created at
+  once with the no (not after N1 is done): N1 thanks the gatekeeper, N2 goes around them. Due
+  N1's due date + 1 working day at 10:00. Stops like N3, and when a manager of the opportunity
+  says no or anyone says a final no after it.
 - (b) step null: a gatekeeper on an active opportunity got ≥ 2 follow-ups (direct outbounds
   since their last response) and 10 working days of silence counted from the first; created
   when that is true, due 10:00 of the next working day.
 - (c) step null: an opportunity in ``applied`` with no interaction with it or its contacts for
   7 days (since the later of the last one and ``status_changed_at``); due 10:00 next working
   day after those 7 days.
-With a manager linked, the nudge is on the manager ("write to … directly") and completed by a
-direct outbound/call/meeting with any manager after the trigger. Without one, it is a
-contact-less "find the hiring manager" nudge, completed (no interaction) as soon as a manager is
-linked; the "write" nudge for the same root then appears. (b)/(c) are not created while another
-R6 nudge of the opportunity is live.
+With a manager known (linked, or with interactions on the opportunity) the nudge is on the
+manager ("write to … directly") and completed by a direct outbound/call/meeting with any manager
+after the trigger. Without one, it is a contact-less "find the hiring manager" nudge (channel
+social: the search happens on the company's pages and LinkedIn), completed (no interaction) as
+soon as a manager is linked; the "write" nudge for the same root then appears. (b)/(c) are not
+created while another R6 nudge of the opportunity is live.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from server.domain.nudges.context import (
     build_spec,
     reach,
 )
-from server.domain.nudges.messages import compose, date_text
+from server.domain.nudges.messages import Day
 from server.domain.nudges.model import InteractionCtx, nudge_key
 
 FOLLOW_UP = DIRECT_OUT | CONVERSATION
@@ -55,11 +60,17 @@ MIDNIGHT = time(0, 0)
 
 
 def _no_stop(hist: History, no: InteractionCtx) -> Stop | None:
-    assert no.opportunity_id is not None
-    o = hist.opps[no.opportunity_id]
     stops: list[Stop | None] = []
-    later = [i for i in hist.by_opp.get(no.opportunity_id, ())
-             if (i.occurred_at, i.id) > (no.occurred_at, no.id)]
+    if no.opportunity_id is not None:
+        o = hist.opps[no.opportunity_id]
+        later = [i for i in hist.by_opp.get(no.opportunity_id, ())
+                 if (i.occurred_at, i.id) > (no.occurred_at, no.id)]
+        if o.status in ("offer", "closed_won"):
+            stops.append(Stop(o.status_changed_at or hist.now, "cancelled", "an offer came in"))
+    else:
+        later = [i for i in hist.by_contact.get(no.contact_id, ())
+                 if (i.occurred_at, i.id) > (no.occurred_at, no.id)
+                 and i.opportunity_id is None]
     nxt = next((i for i in later if i.type == "no_received" and i.contact_id == no.contact_id),
                None)
     if nxt is not None:
@@ -68,33 +79,43 @@ def _no_stop(hist: History, no: InteractionCtx) -> Stop | None:
     iv = next((i for i in later if i.type == "interview"), None)
     if iv is not None:
         stops.append(Stop(iv.occurred_at, "cancelled", "the door reopened: a new interview"))
-    if o.status in ("offer", "closed_won"):
-        stops.append(Stop(o.status_changed_at or hist.now, "cancelled", "an offer came in"))
     return hist.earliest(*stops)
 
 
-def _manager_touched(hist: History, opp_id: int, start: datetime, end: datetime) -> bool:
+def _closing_no(hist: History, no: InteractionCtx) -> Stop | None:
+    """A later final no, or a later no from a manager, on the opportunity: going around the
+    gatekeeper is moot."""
+    assert no.opportunity_id is not None
+    nxt = next((i for i in hist.by_opp.get(no.opportunity_id, ())
+                if (i.occurred_at, i.id) > (no.occurred_at, no.id)
+                and i.type == "no_received" and hist.stops_ladder(i)), None)
+    if nxt is None:
+        return None
+    return Stop(nxt.occurred_at, "cancelled",
+                "they said no for good" if nxt.final else "the hiring manager said no")
+
+
+def _manager_touched(hist: History, opp_id: int, start: datetime, end: datetime,
+                     skip: frozenset[int]) -> bool:
     managers = set(hist.managers(opp_id))
     return any(
-        i.type in DIRECT_OUT and start <= i.occurred_at <= end
+        i.type in DIRECT_OUT and start <= i.occurred_at <= end and i.id not in skip
         for cid in managers for i in hist.by_contact.get(cid, ())
     )
 
 
 def _escalation(
     hist: History, *, opp_id: int, step: str | None, root: str, due: datetime,
-    trigger_at: datetime, why: str, gatekeeper: str, stop: Stop | None,
+    trigger_at: datetime, why: str, gatekeeper: str, stop: Stop | None, skip: frozenset[int],
 ) -> list[Verdict]:
     """The 'write to the manager' or 'find the hiring manager' verdicts for one trigger."""
-    user = hist.user
     subject = hist.subject(opp_id)
     managers = hist.managers(opp_id)
     out: list[Verdict] = []
-    find_text = compose("R6:find", me=user.display_name,
-                        first=gatekeeper or "the application", subject=subject, why=why)
     find = build_spec(hist, rule="R6", step=step, contact_id=None, opportunity_id=opp_id,
-                      priority="P2", due=due, channel="message", message=find_text.message,
-                      reason=find_text.reason, anchor=root, root=f"{root}:find")
+                      priority="P2", due=due, channel="social", template="R6:find",
+                      first=gatekeeper or "the application", subject=subject,
+                      fields={"why": why}, anchor=root, root=f"{root}:find")
     if not managers:
         out.append(hist.resolve(find, None, stop))
         return out
@@ -102,83 +123,118 @@ def _escalation(
         out.append(hist.resolve(find, None, stop, done_at=hist.now))
     hm = managers[0]
     contact = hist.contacts[hm]
-    text = compose("R6:write", me=user.display_name, first=contact.short_name, subject=subject,
-                   gatekeeper=gatekeeper or "the team", why=why)
     write = build_spec(hist, rule="R6", step=step, contact_id=hm, opportunity_id=opp_id,
                        priority="P2", due=due, channel=reach(contact, ("email", "message")),
-                       message=text.message, reason=text.reason, anchor=root, root=root)
+                       template="R6:write", first=contact.short_name, subject=subject,
+                       fields={"gatekeeper": gatekeeper or "the team", "why": why},
+                       anchor=root, root=root)
     wrote = next(
         (i for i in sorted((i for cid in managers for i in hist.by_contact.get(cid, ())),
                            key=lambda i: (i.occurred_at, i.id))
-         if i.type in FOLLOW_UP and i.occurred_at > trigger_at), None)
+         if i.type in FOLLOW_UP and i.occurred_at > trigger_at and i.id not in skip), None)
     out.append(hist.resolve(write, wrote, stop))
     return out
 
 
-def rejection_verdicts(hist: History) -> list[Verdict]:
+def _n1_due(hist: History, no: InteractionCtx) -> datetime:
+    user, tz = hist.user, hist.user.tz
+    return bt.at_local(bt.next_working_day_after(no.occurred_at, tz, user.weekend),
+                       user.preferred_time, tz)
+
+
+def _answerable(hist: History, no: InteractionCtx) -> bool:
+    return (no.type == "no_received" and hist.suppression(no.contact_id) is None
+            and (no.opportunity_id is None or no.opportunity_id in hist.opps))
+
+
+def _final_stop(hist: History, no: InteractionCtx, stop: Stop | None) -> Stop | None:
+    """The R5 stop, plus the opportunity turning closed_lost (the no became final)."""
+    o = hist.opps[no.opportunity_id] if no.opportunity_id is not None else None
+    if o is not None and o.status == "closed_lost":
+        return hist.earliest(stop, Stop(o.status_changed_at or hist.now, "cancelled",
+                                        "the no became final"))
+    return stop
+
+
+def no_verdicts(hist: History) -> list[Verdict]:
+    """R5 N1 and N3 for every no."""
     out: list[Verdict] = []
     user, tz = hist.user, hist.user.tz
     for no in hist.interactions:
-        if (no.type != "no_received" or no.opportunity_id is None
-                or no.opportunity_id not in hist.opps
-                or hist.suppression(no.contact_id) is not None):
+        if not _answerable(hist, no):
             continue
-        o = hist.opps[no.opportunity_id]
+        o = hist.opps.get(no.opportunity_id) if no.opportunity_id is not None else None
         sender = hist.contacts[no.contact_id]
         stop = _no_stop(hist, no)
-        subject = hist.subject(o.id)
+        subject = hist.subject(no.opportunity_id)
         no_day = bt.local_date(no.occurred_at, tz)
-        fields = {"company": o.company, "no_day": date_text(no_day)}
+        fields: dict[str, object] = {
+            "no_day": Day(no_day),
+            "about": f" about {subject}" if o is not None else "",
+            "at_company": f" at {o.company}" if o is not None else "",
+            "company": o.company if o is not None else "your team",
+        }
         to_sender = sorted(
             (i for i in hist.by_contact.get(no.contact_id, ())
              if i.type in FOLLOW_UP and (i.occurred_at, i.id) > (no.occurred_at, no.id)),
             key=lambda i: (i.occurred_at, i.id))
         root = f"i{no.id}"
-
-        n1_due = bt.at_local(bt.next_working_day_after(no.occurred_at, tz, user.weekend),
-                             user.preferred_time, tz)
-        t1 = compose("R5:N1", me=user.display_name, first=sender.short_name, subject=subject,
-                     **fields)
+        channel = reach(sender, ("email", "message", "call"))
         n1 = hist.resolve(build_spec(
-            hist, rule="R5", step="N1", contact_id=no.contact_id, opportunity_id=o.id,
-            priority="P2", due=n1_due, channel=reach(sender, ("email", "message", "call")),
-            message=t1.message, reason=t1.reason, anchor=root, root=root,
+            hist, rule="R5", step="N1", contact_id=no.contact_id,
+            opportunity_id=no.opportunity_id, priority="P2", due=_n1_due(hist, no),
+            channel=channel, template="R5:N1", first=sender.short_name, subject=subject,
+            fields=fields, anchor=root, root=root,
         ), to_sender[0] if to_sender else None, stop)
         out.append(n1)
-
-        if no.final:
+        if o is None or no.final:
             continue
-        final_stop = stop
-        if o.status == "closed_lost":
-            final_stop = hist.earliest(stop, Stop(o.status_changed_at or hist.now, "cancelled",
-                                                  "the no became final"))
         n3_due = bt.at_rolled(no_day + timedelta(days=30), user.preferred_time, tz,
                               user.weekend)
-        t3 = compose("R5:N3", me=user.display_name, first=sender.short_name, subject=subject,
-                     **fields)
         later = [i for i in to_sender if i.id != n1.consumed
                  and (n1.done_at is None or i.occurred_at >= n1.done_at)]
         out.append(hist.resolve(build_spec(
             hist, rule="R5", step="N3", contact_id=no.contact_id, opportunity_id=o.id,
-            priority="P3", due=n3_due, channel=reach(sender, ("email", "message", "call")),
-            message=t3.message, reason=t3.reason, anchor=root, root=root,
-        ), later[0] if later else None, final_stop))
-
-        anchor = n1.chain_anchor()
-        if hist.role_on(o.id, no.contact_id) in GATEKEEPER_ROLES and anchor is not None:
-            if _manager_touched(hist, o.id, anchor - MANAGER_QUIET, anchor):
-                continue
-            due = bt.at_local(bt.add_working_days(bt.local_date(anchor, tz), 1, user.weekend),
-                              user.preferred_time, tz)
-            role = hist.role_on(o.id, no.contact_id)
-            out.extend(_escalation(
-                hist, opp_id=o.id, step="N2", root=root, due=due, trigger_at=anchor,
-                why=f"{sender.short_name} ({role}) said no on {subject}",
-                gatekeeper=sender.short_name, stop=final_stop,
-            ))
-    out.extend(_silence_verdicts(hist, out))
-    out.extend(_applied_verdicts(hist, out))
+            priority="P3", due=n3_due, channel=channel, template="R5:N3",
+            first=sender.short_name, subject=subject, fields=fields, anchor=root, root=root,
+        ), later[0] if later else None, _final_stop(hist, no, stop)))
     return out
+
+
+def escalation_verdicts(hist: History, thanks: frozenset[int] = frozenset()) -> list[Verdict]:
+    """R6 (a), (b) and (c). ``thanks``: the outbounds that completed an interview thank-you
+    (R4 F1); thanking the manager for the interview is not going around the gatekeeper, so
+    they neither complete nor prevent an R6 nudge."""
+    out: list[Verdict] = []
+    user, tz = hist.user, hist.user.tz
+    for no in hist.interactions:
+        if not _answerable(hist, no) or no.opportunity_id is None or no.final:
+            continue
+        o = hist.opps[no.opportunity_id]
+        role = hist.role_on(o.id, no.contact_id)
+        if role not in GATEKEEPER_ROLES:
+            continue
+        if _manager_touched(hist, o.id, no.occurred_at - MANAGER_QUIET, no.occurred_at, thanks):
+            continue
+        sender = hist.contacts[no.contact_id]
+        subject = hist.subject(o.id)
+        n1_day = bt.local_date(_n1_due(hist, no), tz)
+        due = bt.at_local(bt.add_working_days(n1_day, 1, user.weekend), user.preferred_time, tz)
+        stop = _final_stop(hist, no, _no_stop(hist, no))
+        out.extend(_escalation(
+            hist, opp_id=o.id, step="N2", root=f"i{no.id}", due=due, trigger_at=no.occurred_at,
+            why=f"{sender.short_name} ({role}) said no on {subject}",
+            gatekeeper=sender.short_name, stop=hist.earliest(stop, _closing_no(hist, no)),
+            skip=thanks,
+        ))
+    out.extend(_silence_verdicts(hist, out, thanks))
+    out.extend(_applied_verdicts(hist, out, thanks))
+    return out
+
+
+def rejection_verdicts(hist: History, thanks: frozenset[int] = frozenset()) -> list[Verdict]:
+    """R5 then R6, for callers that don't need them apart."""
+    return no_verdicts(hist) + escalation_verdicts(hist, thanks)
 
 
 def _live_r6(verdicts: list[Verdict], opp_id: int) -> bool:
@@ -209,7 +265,8 @@ def _runs(items: list[InteractionCtx]) -> list[tuple[list[InteractionCtx], Inter
     return runs
 
 
-def _silence_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
+def _silence_verdicts(hist: History, so_far: list[Verdict],
+                      skip: frozenset[int]) -> list[Verdict]:
     """R6 (b)."""
     out: list[Verdict] = []
     user, tz = hist.user, hist.user.tz
@@ -232,7 +289,7 @@ def _silence_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
                 if not key_exists and (
                     hist.now < met or (reply is not None and reply.occurred_at < met)
                     or o.status not in ACTIVE_STATUSES or _live_r6(so_far + out, o.id)
-                    or _manager_touched(hist, o.id, met - MANAGER_QUIET, met)
+                    or _manager_touched(hist, o.id, met - MANAGER_QUIET, met, skip)
                 ):
                     continue
                 due_day = bt.next_working_day(
@@ -247,12 +304,13 @@ def _silence_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
                     due=bt.at_local(due_day, user.preferred_time, tz), trigger_at=met,
                     why=(f"{g.short_name} has not answered {len(run)} follow-ups in "
                          f"{SILENCE_WORKING_DAYS} working days"),
-                    gatekeeper=g.short_name, stop=stop,
+                    gatekeeper=g.short_name, stop=stop, skip=skip,
                 ))
     return out
 
 
-def _applied_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
+def _applied_verdicts(hist: History, so_far: list[Verdict],
+                      skip: frozenset[int]) -> list[Verdict]:
     """R6 (c)."""
     out: list[Verdict] = []
     user, tz = hist.user, hist.user.tz
@@ -272,7 +330,7 @@ def _applied_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
         key_exists = any(n.rule == "R6" and n.anchor == root for n in hist.existing.values())
         if not key_exists and (o.status != "applied" or hist.now < met
                                or _live_r6(so_far + out, o.id)
-                               or _manager_touched(hist, o.id, met - MANAGER_QUIET, met)):
+                               or _manager_touched(hist, o.id, met - MANAGER_QUIET, met, skip)):
             continue
         due = bt.at_local(bt.next_working_day_after(met, tz, user.weekend),
                           user.preferred_time, tz)
@@ -281,7 +339,7 @@ def _applied_verdicts(hist: History, so_far: list[Verdict]) -> list[Verdict]:
             hist, opp_id=o.id, step=None, root=root, due=due, trigger_at=met,
             why=f"no contact on {hist.subject(o.id)} for {APPLIED_QUIET_DAYS} days since "
                 "you applied",
-            gatekeeper="", stop=stop,
+            gatekeeper="", stop=stop, skip=skip,
         ))
     return out
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from server.domain import business_time as bt
 from server.domain.nudges.context import DIRECT_OUT, RESPONSE, History, Stop, Verdict, build_spec
-from server.domain.nudges.messages import compose, date_text
+from server.domain.nudges.messages import Day
 from server.domain.nudges.model import InteractionCtx
 
 CHASED = frozenset({"email_sent", "message_sent"})
@@ -93,7 +93,7 @@ def _ladder(hist: History, first: str, tz: str, anchor: InteractionCtx,
     user = hist.user
     medium = "email" if anchor.type == "email_sent" else "message"
     subject = hist.subject(anchor.opportunity_id, default="reconnecting")
-    sent_day = date_text(bt.local_date(anchor.occurred_at, tz))
+    sent = Day(bt.local_date(anchor.occurred_at, tz), on=False, prefix="from ")
     out: list[Verdict] = []
     prev: Verdict | None = None
     after: datetime = anchor.occurred_at
@@ -110,11 +110,10 @@ def _ladder(hist: History, first: str, tz: str, anchor: InteractionCtx,
                                user.preferred_time, tz, user.weekend)
             prev_key = prev.spec.key
             after = prev.done_at or base
-        text = compose(f"R8:{step}", me=user.display_name, first=first, subject=subject,
-                       medium=medium, sent_day=sent_day)
         spec = build_spec(hist, rule="R8", step=step, contact_id=anchor.contact_id,
                           opportunity_id=anchor.opportunity_id, priority="P3", due=due,
-                          channel=medium, message=text.message, reason=text.reason,
+                          channel=medium, template=f"R8:{step}", first=first,
+                          subject=subject, fields={"medium": medium, "sent": sent},
                           anchor=prev_key, root=f"i{anchor.id}")
         done = next((i for i in outbounds if i.id not in consumed
                      and (i.occurred_at, i.id) > (after, anchor.id if prev is None else -1)),

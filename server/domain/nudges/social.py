@@ -5,18 +5,21 @@
   if there is no ``social_follow`` on that network (a follow without ``network`` counts for
   every network; an imported LinkedIn connection is such a follow).
 - S1 follow: due at creation; completed by a follow on that network.
-- S2 engage (up to 3 rounds, keys ``…:{network}:1..3``): round 1 due S1's anchor + 2 d, each
-  next round the previous one's anchor + 7 d (wall clock); completed by a social_like or
-  social_comment to the contact on that network (or without network).
-- S3 short direct note (channel message): once S1 is done, due at the earlier of the second
-  engagement's done time and S1's anchor + 14 d; completed by a direct outbound.
+- S2 engage (up to 3 rounds, keys ``…:{network}:1..3``): round 1 on the date of S1's anchor
+  + 2 d, each next round on the previous one's anchor date + 7 d, always at the preferred time
+  (10:00) in the user's zone, rolled onto a working day: never at the clock time of the previous
+  completion, never on a weekend day; completed by a social_like or social_comment to the
+  contact on that network (or without network).
+- S3 short direct note (channel message): once S1 is done, due at the earlier of S1's anchor
+  date + 14 d at 10:00, rolled, and the first 10:00 on a working day at or after the second
+  engagement was done; completed by a direct outbound.
 - Any inbound or two-way interaction from the contact after S1 was created stops the ladder.
 Roles come from the opportunity link or, failing that, the contact.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from server.domain import business_time as bt
 from server.domain.interaction_types import ACTIVE_STATUSES
@@ -29,7 +32,7 @@ from server.domain.nudges.context import (
     Verdict,
     build_spec,
 )
-from server.domain.nudges.messages import compose, network_name
+from server.domain.nudges.messages import network_name
 from server.domain.nudges.model import InteractionCtx, NudgeSpec, nudge_key
 
 WARM_UP_NETWORKS = ("x", "instagram", "facebook", "linkedin")
@@ -45,6 +48,12 @@ def _is_manager(hist: History, cid: int) -> bool:
 
 def _on(net: str, i: InteractionCtx) -> bool:
     return i.network is None or i.network == net
+
+
+def _at_ten(hist: History, d: date) -> datetime:
+    """D at the preferred time (10:00) in the user's zone, rolled onto a working day."""
+    user = hist.user
+    return bt.at_rolled(d, user.preferred_time, user.tz, user.weekend)
 
 
 def social_verdicts(hist: History) -> list[Verdict]:
@@ -75,11 +84,10 @@ def social_verdicts(hist: History) -> list[Verdict]:
                  round_no: int = 0, cid: int = cid, link: int | None = link,
                  subject: str = subject, fields: dict[str, str] = fields,
                  first: str = contact.short_name) -> NudgeSpec:
-            text = compose(f"R7:{step}", me=user.display_name, first=first, subject=subject,
-                           round=round_no, **fields)
             return build_spec(hist, rule="R7", step=step, contact_id=cid, opportunity_id=link,
-                              priority="P3", due=due, channel=channel, message=text.message,
-                              reason=text.reason, anchor=anchor, root=root)
+                              priority="P3", due=due, channel=channel, template=f"R7:{step}",
+                              first=first, subject=subject,
+                              fields={"round": round_no, **fields}, anchor=anchor, root=root)
 
         s1 = hist.resolve(spec("S1", ex1.due_at if ex1 else hist.now, net, net), follow, stop)
         out.append(s1)
@@ -93,7 +101,7 @@ def social_verdicts(hist: History) -> list[Verdict]:
             base = prev.chain_anchor()
             if base is None:
                 break
-            due = bt.add_days_local(base, 2 if k == 1 else 7, user.tz)
+            due = _at_ten(hist, bt.local_date(base, user.tz) + timedelta(days=2 if k == 1 else 7))
             after = prev.done_at or base
             done = next((i for i in items if i.type in ENGAGE and _on(net, i)
                          and i.occurred_at >= after and i.id not in consumed), None)
@@ -104,9 +112,10 @@ def social_verdicts(hist: History) -> list[Verdict]:
             if k == 2 and v.done_at is not None:
                 second_done = v.done_at
             prev = v
-        s3_due = bt.add_days_local(s1_anchor, 14, user.tz)
-        if second_done is not None and second_done < s3_due:
-            s3_due = second_done
+        s3_due = _at_ten(hist, bt.local_date(s1_anchor, user.tz) + timedelta(days=14))
+        if second_done is not None:
+            s3_due = min(s3_due, bt.next_slot(second_done, user.preferred_time, user.tz,
+                                              user.weekend))
         s1_done = s1.done_at or s1_anchor
         note = next((i for i in items if i.type in DIRECT_OUT and i.occurred_at >= s1_done),
                     None)

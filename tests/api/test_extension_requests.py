@@ -1,5 +1,5 @@
-"""The raw-SQL hot paths (token check, the popup's list, saving a new contact) answer exactly what
-the general paths answer, and hand everything unusual to them (SPEC §9 load goals, §5.2)."""
+"""The extension's hottest requests (token check, the popup's list, the badge, lookup, saving a
+contact): what they answer, what they store, and their errors (§5.2, §6)."""
 
 from __future__ import annotations
 
