@@ -15,13 +15,10 @@ BAD_TOKEN = "The token is unknown or revoked; create a new one."
 
 
 def current_user() -> User:
-    """The token's user, loaded into the request's session on first use."""
+    """The token's user, in the request's session (from the columns read with the token)."""
     user = g.get("user")
     if user is None:
-        user = db.session.get(User, g.user_id)
-        if user is None:  # erased since the token was checked
-            raise ApiError(401, BAD_TOKEN)
-        g.user = user
+        user = g.user = g.token_check.user_in(db.session)
     return user
 
 
@@ -73,3 +70,4 @@ def register_auth(app: Flask) -> None:
         if found is None:
             raise ApiError(401, BAD_TOKEN)
         g.user_id = found.user_id
+        g.token_check = found

@@ -31,6 +31,12 @@ class JsonParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = JsonParser()
 
+    def arguments(self, schema: type[ma.Schema] | ma.Schema, *args: Any, **kwargs: Any) -> Any:
+        # webargs builds a schema given as a class anew for every request; one instance,
+        # made here once, serves them all (schemas keep no per-load state).
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
+
 
 def prebuilt(body: Any, status: int = 200) -> flask.Response:
     """A response from a view dict that already has the documented shape.

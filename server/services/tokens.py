@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from server.extensions import LOCK_WAIT, READ_ONLY
 from server.models import ApiToken, User, utcnow
@@ -20,8 +22,10 @@ TOKEN_PREFIX = "thr_"
 TOUCH_EVERY = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200  # ours are 47 characters; anything much longer is not one
 
-_FIND = select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
-    ApiToken.token_hash == bindparam("token_hash"))
+_USER_COLUMNS = tuple(User.__table__.c)
+_FIND = (select(ApiToken.id, ApiToken.last_used_at, *_USER_COLUMNS)
+         .join(User, User.id == ApiToken.user_id)
+         .where(ApiToken.token_hash == bindparam("token_hash")))
 _TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(
     last_used_at=bindparam("now", type_=ApiToken.last_used_at.type))
 
@@ -44,6 +48,14 @@ class TokenCheck:
     user_id: int
     touch_due: datetime  # when the token's use is next to be recorded
     touched: bool = False  # its use was recorded (committed) by this check
+    user_row: dict[str, Any] = field(default_factory=dict)  # the user's columns, as read
+
+    def user_in(self, session: Session) -> User:
+        """The token's user as a persistent object of `session`, from the columns read with
+        the token: no second query (inside a write request it would hold the write lock)."""
+        user = User(**copy.deepcopy(self.user_row))  # kept answers share the row
+        make_transient_to_detached(user)
+        return session.merge(user, load=False)
 
 
 def check_token(session: Session, raw: str, now: datetime | None = None) -> TokenCheck | None:
@@ -61,7 +73,9 @@ def check_token(session: Session, raw: str, now: datetime | None = None) -> Toke
         conn.rollback()
     if found is None:
         return None
-    token_id, user_id, last_used_at = found
+    token_id, last_used_at = found[0], found[1]
+    row = {column.key: value for column, value in zip(_USER_COLUMNS, found[2:], strict=True)}
+    user_id = row["id"]
     touched = False
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         try:
@@ -72,4 +86,4 @@ def check_token(session: Session, raw: str, now: datetime | None = None) -> Toke
         except SQLAlchemyError as exc:
             log.info("token use not recorded this time (%s)", str(exc).splitlines()[0])
             last_used_at = now - TOUCH_EVERY  # due again on the next request
-    return TokenCheck(int(user_id), last_used_at + TOUCH_EVERY, touched)
+    return TokenCheck(int(user_id), last_used_at + TOUCH_EVERY, touched, row)
