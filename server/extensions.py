@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from server.read_cache import ReadCache
-from server.sqlite_lock import BUSY_TIMEOUT_MS, begin_immediate
+from server.sqlite_lock import BUSY_TIMEOUT_MS, WriterGate, begin_immediate
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Execution options of a connection: READ_ONLY begins a plain (deferred) transaction whatever the
@@ -19,6 +20,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # (0: one try, for writes worth skipping rather than waiting for).
 READ_ONLY = "thrice_read_only"
 LOCK_WAIT = "thrice_lock_wait"
+_CHANGES = "thrice_total_changes"  # the connection's sqlite3 total_changes when it began
+_GATED = "thrice_gated"  # this connection holds its process's WriterGate
 # A request waits for the write lock at most this long, well before gunicorn's worker timeout:
 # then it answers 503 with Retry-After. Jobs and commands wait longer.
 REQUEST_LOCK_WAIT = 10.0
@@ -56,27 +59,60 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    gate = WriterGate()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
         wait = options.get(LOCK_WAIT)
+        dbapi_conn = conn.connection.driver_connection
+        conn.info[_CHANGES] = dbapi_conn.total_changes
         if options.get(READ_ONLY) or (wait is None and _request_reads_now()):
             conn.exec_driver_sql("BEGIN")
             return
+        wait = write_lock_wait() if wait is None else wait
+        deadline = time.monotonic() + wait
+        if not gate.acquire(wait):
+            raise DBAPIError.instance("BEGIN IMMEDIATE", (), _locked(), sqlite3.Error,
+                                      dialect=engine.dialect)
+        conn.info[_GATED] = True
         try:
-            begin_immediate(conn.connection.driver_connection,
-                            write_lock_wait() if wait is None else wait)
+            begin_immediate(dbapi_conn, max(deadline - time.monotonic(), 0.0))
         except sqlite3.Error as exc:  # as SQLAlchemy raises the driver's errors everywhere else
+            _ungate(conn)
             raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, sqlite3.Error,
                                       dialect=engine.dialect) from exc
 
+    def _ungate(conn: Any) -> None:
+        if conn.info.pop(_GATED, False):
+            gate.release()
+
     @event.listens_for(engine, "commit")
     def _on_commit(conn: Any) -> None:
-        # The request's own write, not a side transaction with options of its own (the
-        # record of a token's use).
+        # The request's own write, committed (a transaction that wrote nothing, or a side
+        # transaction with options of its own such as the record of a token's use, is not).
         if (has_request_context() and request.method not in _SAFE_METHODS
-                and LOCK_WAIT not in conn.get_execution_options()):
+                and LOCK_WAIT not in conn.get_execution_options()
+                and conn.connection.driver_connection.total_changes
+                > conn.info.get(_CHANGES, 0)):
             g.thrice_wrote = True
+        _ungate(conn)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        _ungate(conn)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        # A connection back in the pool with its transaction still open: never keep the gate.
+        if record.info.pop(_GATED, False):
+            gate.release()
+
+
+def _locked() -> sqlite3.OperationalError:
+    exc = sqlite3.OperationalError("database is locked")
+    exc.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+    return exc
 
 
 def _request_reads_now() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -98,7 +99,18 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int = 8) -> di
         "logger_class": RedactingLogger,
         "timeout": 60,
         "graceful_timeout": 10,
+        "post_fork": _short_gil_slices,
     }
+
+
+# CPython hands the GIL to another thread every 5 ms by default: a thread whose SQL statement
+# returned waited up to that long for the thread computing, on every statement, and a
+# threaded worker served fewer requests than a single-threaded one (docs/performance.md).
+GIL_SWITCH_INTERVAL = 0.0002
+
+
+def _short_gil_slices(_server: Any, _worker: Any) -> None:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
 def run(host: str, port: int, workers: int | None) -> None:

@@ -11,6 +11,7 @@ for as long as the busy timeout allows; everything else keeps SQLite's own busy 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -37,3 +38,23 @@ def begin_immediate(dbapi_connection: Any, timeout: float = BUSY_TIMEOUT_MS / 10
             step = min(step * 1.5, _LONGEST_STEP)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+class WriterGate:
+    """One writer at a time per process, in front of SQLite's own lock.
+
+    A gunicorn worker runs several threads; when each of them retried SQLite's lock on its own,
+    the one holding it had to win the GIL from the others' retries to finish, and writes slowed
+    to a crawl. Threads of one process now queue on a plain lock (no polling), so only one of
+    them at a time asks SQLite, which settles who writes between processes.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def acquire(self, timeout: float) -> bool:
+        return self._lock.acquire(timeout=max(timeout, 0.0)) if timeout > 0 else \
+            self._lock.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._lock.release()

@@ -262,7 +262,9 @@ def test_concurrent_new_contact_saves_all_land(app, user: ApiUser, monkeypatch):
     if app.extensions["thrice_db"].engine.dialect.name == "sqlite":
         # Each save took the write lock once, with the request's bounded wait.
         assert len(during) >= THREADS * SAVES
-        assert set(during) <= {extensions.REQUEST_LOCK_WAIT, 0}
+        # Each waited at most the request's bound (what is left of it after queueing behind
+        # this process's other writers), or not at all (recording a token's use).
+        assert all(0 <= wait <= extensions.REQUEST_LOCK_WAIT for wait in during)
 
 
 @pytest.fixture
@@ -349,7 +351,8 @@ def test_a_write_request_takes_the_write_lock_once(sqlite_app: Flask, monkeypatc
     else:
         answer = user.post(f"/nudges/{nudge['id']}/complete", json={})
     assert answer.status_code in (200, 201), answer.get_json()
-    assert calls == [extensions.REQUEST_LOCK_WAIT]
+    assert len(calls) == 1 and extensions.REQUEST_LOCK_WAIT - 1 < calls[0] <= (
+        extensions.REQUEST_LOCK_WAIT)
     # ... and the derived work is done: a read right after sees it.
     with sqlite_app.app_context():
         assert db.session.get(Contact, cid).dirty_at is None
