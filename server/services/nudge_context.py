@@ -85,7 +85,11 @@ def interaction_ctx(i: Any) -> InteractionCtx:
     )
 
 
-def nudge_ctx(n: Nudge) -> NudgeCtx:
+NUDGE_COLUMNS = tuple(Nudge.__table__.c)
+
+
+def nudge_ctx(n: Any) -> NudgeCtx:
+    """The rules' view of a stored nudge (an ORM Nudge or a row of NUDGE_COLUMNS)."""
     return NudgeCtx(
         id=n.id, key=n.key, rule=n.rule, step=n.step, contact_id=n.contact_id,
         opportunity_id=n.opportunity_id, priority=n.priority, state=n.state, due_at=n.due_at,
@@ -152,8 +156,7 @@ class Scope:
             id=o.id, company=o.company, title=o.title, status=o.status,
             contacts=tuple(links[o.id]), created_at=o.created_at,
             status_changed_at=o.status_changed_at) for o in opp_rows]
-        self.rows = self._existing(session, uid, ids)
-        self.existing = [nudge_ctx(n) for n in self.rows.values()]
+        self.existing = self._existing(session, uid, ids)
 
     @staticmethod
     def all_ids(session: Session, user: User) -> list[int]:
@@ -174,28 +177,27 @@ class Scope:
         return [WarmthEvent(i.type, i.occurred_at) for i in self.interactions
                 if i.contact_id == contact_id and i.type != NOTE]
 
-    def _existing(self, session: Session, uid: int, ids: Sequence[int]) -> dict[str, Nudge]:
+    def _existing(self, session: Session, uid: int, ids: Sequence[int]) -> list[NudgeCtx]:
         """The scope's nudges in any state (the contacts', and the contact-less ones of its
         opportunities), plus the user's nudges shown lately: the ten-a-day cap counts them.
 
         Not every live nudge of the user: a full recompute syncs chunk after chunk, and
         re-reading them all for each chunk made it quadratic in the number of contacts.
         """
-        if self.full:
-            rows = session.scalars(select(Nudge).where(Nudge.user_id == uid))
-        else:
+        query = select(*NUDGE_COLUMNS).where(Nudge.user_id == uid)
+        if not self.full:
             opp_ids = [o.id for o in self.opportunities]
             conditions = [Nudge.contact_id.in_(list(ids))]
             if opp_ids:
                 conditions.append(and_(Nudge.contact_id.is_(None),
                                        Nudge.opportunity_id.in_(opp_ids)))
-            rows = session.scalars(select(Nudge).where(Nudge.user_id == uid, or_(*conditions)))
-        recent = session.scalars(select(Nudge).where(
+            query = query.where(or_(*conditions))
+        recent = select(*NUDGE_COLUMNS).where(
             Nudge.user_id == uid, Nudge.visible_since.is_not(None),
-            Nudge.visible_since >= _start_of_yesterday()))
-        out = {n.key: n for n in rows}
-        out.update({n.key: n for n in recent})
-        return out
+            Nudge.visible_since >= _start_of_yesterday())
+        out = {n.key: nudge_ctx(n) for n in session.execute(query)}
+        out.update({n.key: nudge_ctx(n) for n in session.execute(recent)})
+        return list(out.values())
 
 
 def _start_of_yesterday() -> datetime:

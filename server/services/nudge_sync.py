@@ -11,8 +11,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from server.domain import business_time as bt
 from server.domain.nudges.engine import Plan, reconcile
 from server.domain.nudges.lifecycle import DAILY_VISIBLE_CAP
 from server.domain.nudges.model import LIVE_STATE_LIST as LIVE
+from server.domain.nudges.model import NudgeCtx
 from server.domain.nudges.pipeline import digest_due_at
 from server.models import Nudge, Opportunity, User
 from server.services.nudge_context import Scope, user_ctx
@@ -74,48 +76,45 @@ def _reconcile(session: Session, user: User, scope: Scope, now: datetime) -> Pla
     if not scope.full:
         plan = replace(plan, create=tuple(c for c in plan.create
                                           if c.spec.rule != PIPELINE_RULE))
-    apply_plan(session, user.id, scope.rows, plan, now)
+    apply_plan(session, user.id, scope.existing, plan, now)
     return plan
 
 
 def apply_plan(
-    session: Session, user_id: int, rows: dict[str, Nudge], plan: Plan, now: datetime
+    session: Session, user_id: int, existing: Sequence[NudgeCtx], plan: Plan, now: datetime
 ) -> None:
-    for c in plan.create:
-        s = c.spec
-        row = Nudge(
-            user_id=user_id, key=s.key, rule=s.rule, step=s.step, anchor=s.anchor,
-            contact_id=s.contact_id, opportunity_id=s.opportunity_id, priority=s.priority,
-            due_at=s.due_at, notify_at=s.notify_at, expires_at=s.expires_at, state=c.state,
-            visible=c.visible, visible_since=now if c.visible else None, message=s.message,
-            reason=s.reason, channel=s.channel, created_at=now, updated_at=now,
-        )
-        session.add(row)
-        rows[s.key] = row
+    """Store the plan with set statements: one insert for the new nudges, one update per
+    stored nudge that changes."""
+    if plan.create:
+        session.execute(insert(Nudge), [{
+            "user_id": user_id, "key": c.spec.key, "rule": c.spec.rule, "step": c.spec.step,
+            "anchor": c.spec.anchor, "contact_id": c.spec.contact_id,
+            "opportunity_id": c.spec.opportunity_id, "priority": c.spec.priority,
+            "due_at": c.spec.due_at, "notify_at": c.spec.notify_at,
+            "expires_at": c.spec.expires_at, "state": c.state, "visible": c.visible,
+            "visible_since": now if c.visible else None, "message": c.spec.message,
+            "reason": c.spec.reason, "channel": c.spec.channel, "snooze_count": 0,
+            "created_at": now, "updated_at": now} for c in plan.create])
+    ids = {n.key: n.id for n in existing}
+    changes: dict[str, dict[str, Any]] = {}
     for state, items in (("completed", plan.complete), ("cancelled", plan.cancel),
                          ("superseded", plan.supersede), ("expired", plan.expire)):
         for x in items:
-            row = rows[x.key]
-            row.state = state
-            row.closed_at = x.at
-            row.visible = False
-            row.closed_reason = (f"superseded by {x.by_key}" if state == "superseded"
-                                 else x.reason)
+            changes.setdefault(x.key, {}).update(
+                state=state, closed_at=x.at, visible=False,
+                closed_reason=(f"superseded by {x.by_key}" if state == "superseded"
+                               else x.reason))
             if state == "completed":
-                row.completed_by_interaction_id = x.interaction_id
-            row.updated_at = now
+                changes[x.key]["completed_by_interaction_id"] = x.interaction_id
     for u in plan.update:
-        row = rows[u.key]
-        for name, value in u.changes.items():
-            setattr(row, name, value)
-        row.updated_at = now
+        changes.setdefault(u.key, {}).update(u.changes)
     for key, visible in plan.visibility:
-        row = rows[key]
-        row.visible = visible
+        changes.setdefault(key, {})["visible"] = visible
         if visible:
-            row.visible_since = now
-        row.updated_at = now
-    session.flush()
+            changes[key]["visible_since"] = now
+    for key, values in changes.items():
+        session.execute(update(Nudge).where(Nudge.id == ids[key])
+                        .values(**values, updated_at=now))
 
 
 def sweep_user(session: Session, user: User, now: datetime) -> None:
