@@ -53,7 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.client import HTTPConnection
+from http.client import HTTPConnection, RemoteDisconnected
 from pathlib import Path
 from typing import Any
 
@@ -231,16 +231,26 @@ class Api:
 
     def call(self, method: str, path: str, body: Any = None,
              timeout: float = 120) -> tuple[int, Any]:
-        conn: HTTPConnection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         data = orjson.dumps(body) if body is not None else None
-        conn.request(method, "/api/v1" + path, body=data,
-                     headers={"Authorization": f"Bearer {self.token}",
-                              "Content-Type": "application/json"})
-        response = conn.getresponse()
-        raw = response.read()
-        return response.status, orjson.loads(raw) if raw else None
+        for attempt in range(2):
+            conn: HTTPConnection | None = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = self._local.conn = HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            try:
+                conn.request(method, "/api/v1" + path, body=data,
+                             headers={"Authorization": f"Bearer {self.token}",
+                                      "Content-Type": "application/json"})
+                response = conn.getresponse()
+                raw = response.read()
+            except (BrokenPipeError, ConnectionResetError, RemoteDisconnected):
+                # The server closed an idle keep-alive connection: open a new one, once.
+                conn.close()
+                self._local.conn = None
+                if attempt:
+                    raise
+                continue
+            return response.status, orjson.loads(raw) if raw else None
+        raise AssertionError("unreachable")
 
     def ok(self, method: str, path: str, body: Any = None) -> Any:
         status, answer = self.call(method, path, body)

@@ -97,11 +97,11 @@ def test_snoozed_past_until_reads_as_due(app, user):
 def test_complete_then_every_action_is_409(user):
     settings(user)
     n = fu1(user, "Cody Complete", sent_days_ago=5)
-    r = post(user, n["id"], "complete")
+    r = post(user, n["id"], "complete", {"log": False})
     assert r.status_code == 200
     done = r.get_json()
     assert done["state"] == "completed" and not done["visible"]
-    assert done["completed_by_interaction_id"] is None
+    assert done["completed_by_interaction_id"] is None  # nothing logged: log was false
     assert one(nudges(user), id=n["id"])["state"] == "completed"
     for action, body in (("complete", {}), ("snooze", {"preset": "3h"}),
                          ("dismiss", {"reason": "not_relevant"})):

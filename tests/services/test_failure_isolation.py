@@ -7,12 +7,14 @@ same user's other contacts: the bad contact is logged and stays marked, the rest
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from server.extensions import db
-from server.jobs import tasks
+from server.jobs import bulk_activity, tasks
 from server.models import Contact, Interaction, Nudge
 from tests.api.test_nudges_helpers import contact, log
 
@@ -63,6 +65,11 @@ def test_a_bad_row_stops_neither_other_contacts_nor_other_users(make_user, caplo
     _mark(bob, other)
 
     with alice.app.app_context():
+        # Earlier tests' imports in this shared app would make the sweep wait for them.
+        marker = bulk_activity.marker()
+        if marker is not None and os.path.exists(marker):
+            stale = time.time() - bulk_activity.BULK_GRACE - 1
+            os.utime(marker, (stale, stale))
         done = tasks.catch_up()
     assert done >= 2  # the good contacts of both users
     assert _dirty(alice, bad) and not _dirty(alice, good) and not _dirty(bob, other)
