@@ -5,9 +5,11 @@
 import { ApiError, createClient } from "./lib/api.js";
 import { ext } from "./lib/browser.js";
 import { contactPayload, quickLogBody } from "./lib/contact.js";
-import { MSG } from "./lib/messages.js";
-import { DISMISS_REASONS, SNOOZE_PRESETS, badgeText, nudgesToNotify } from "./lib/nudges.js";
-import { loadSettings, normalizeOrigin } from "./lib/settings.js";
+import { ROLES, STATUSES, activeOpportunities, saveJob } from "./lib/job.js";
+import { canonicalJobUrl } from "./lib/joburls.js";
+import { MSG, senderMayAsk } from "./lib/messages.js";
+import { DISMISS_REASONS, SNOOZE_PRESETS, badgeText, nudgesToNotify, upcomingWithin } from "./lib/nudges.js";
+import { loadSettings, normalizeOrigin, restrictToExtension } from "./lib/settings.js";
 import { canonicalize } from "./lib/urls.js";
 
 const REFRESH_ALARM = "thrice-refresh";
@@ -16,10 +18,8 @@ const REFRESH_MINUTES = 5;
 const NOTIFIED_KEY = "notifiedNudgeIds";
 const NOTIFIED_KEEP = 300;
 const ICON = "icons/icon-128.png";
-
-// Messages a content script (running inside a third-party page) may send; everything else is
-// reserved for the extension's own pages.
-const CONTENT_SCRIPT_MESSAGES = new Set([MSG.SAVE, MSG.LOOKUP]);
+const UPCOMING_DAYS = 7;
+const ROLE_KEYS = new Set(ROLES.map(([key]) => key));
 
 async function currentClient() {
   const { serverUrl, token } = await loadSettings(ext.storage.local);
@@ -134,6 +134,12 @@ function checkProfile(profile) {
   return { ...profile, url: canon.url, network: canon.network, handle: profile.handle || canon.handle };
 }
 
+function positiveId(value, what) {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new ApiError("validation", `No ${what} was chosen.`);
+  return id;
+}
+
 const handlers = {
   async [MSG.SAVE]({ profile }) {
     const client = await requireClient();
@@ -142,26 +148,85 @@ const handlers = {
     return { status, contact, already: status === 200 };
   },
 
+  async [MSG.SAVE_JOB]({ job }) {
+    const client = await requireClient();
+    const saved = await saveJob(client, job);
+    refreshBadge();
+    return saved;
+  },
+
   async [MSG.LOOKUP]({ url }) {
     const client = await requireClient();
     const canon = typeof url === "string" ? canonicalize(url) : null;
-    if (!canon) return { contact: null };
-    return { contact: await client.lookup(canon.url) };
+    if (!canon) return { contact: null, server: client.origin };
+    return { contact: await client.lookup(canon.url), server: client.origin };
   },
 
-  async [MSG.LOG]({ contact, kind, date }) {
+  async [MSG.JOB_LOOKUP]({ url }) {
+    const client = await requireClient();
+    const canon = typeof url === "string" ? canonicalJobUrl(url) : null;
+    if (!canon) return { opportunity: null, server: client.origin };
+    return { opportunity: await client.lookupOpportunity(canon.url), server: client.origin };
+  },
+
+  async [MSG.JOB_STATUS]({ id, status }) {
+    const client = await requireClient();
+    if (!STATUSES.some(([key]) => key === status)) throw new ApiError("validation", `Unknown status: ${status}`);
+    const opportunity = await client.updateOpportunity(positiveId(id, "opportunity"), { status });
+    refreshBadge();
+    return { opportunity };
+  },
+
+  async [MSG.OPPORTUNITIES]() {
+    const client = await requireClient();
+    return { items: await activeOpportunities(client) };
+  },
+
+  async [MSG.LINK_OPPORTUNITY]({ opportunityId, contactId, role }) {
+    const client = await requireClient();
+    const opportunity = await client.linkContact(positiveId(opportunityId, "opportunity"), {
+      contact_id: positiveId(contactId, "contact"),
+      role: ROLE_KEYS.has(role) ? role : null,
+    });
+    refreshBadge();
+    return { opportunity };
+  },
+
+  async [MSG.LOG]({ contact, kind, date, at }) {
     const client = await requireClient();
     if (!contact?.id) throw new ApiError("validation", "Save the contact first.");
-    const interaction = await client.logInteraction(contact.id, quickLogBody(kind, contact, { date }));
+    let body;
+    try {
+      body = quickLogBody(kind, contact, { date, at });
+    } catch (err) {
+      throw new ApiError("validation", err.message);
+    }
+    const interaction = await client.logInteraction(contact.id, body);
     const updated = await client.getContact(contact.id).catch(() => null);
     refreshBadge();
     return { interaction, contact: updated };
   },
 
+  async [MSG.ATTACH_LOG]({ interactionId, opportunityId }) {
+    const client = await requireClient();
+    const interaction = await client.patchInteraction(positiveId(interactionId, "interaction"), {
+      opportunity_id: positiveId(opportunityId, "opportunity"),
+    });
+    refreshBadge();
+    return { interaction };
+  },
+
   async [MSG.NUDGES]() {
     const client = await requireClient();
-    const page = await client.dueNudges(50);
-    return { items: page?.items ?? [] };
+    const [due, scheduled] = await Promise.all([
+      client.nudges({ state: "due", limit: 50 }),
+      client.nudges({ state: "scheduled", limit: 200 }),
+    ]);
+    return {
+      items: due?.items ?? [],
+      upcoming: upcomingWithin(scheduled?.items, Date.now(), UPCOMING_DAYS),
+      server: client.origin,
+    };
   },
 
   async [MSG.NUDGE_ACTION]({ id, action, preset, reason }) {
@@ -216,14 +281,16 @@ function errorReply(err) {
   return { ok: false, error: { kind: "error", message: err?.message || String(err) } };
 }
 
-function isExtensionPage(sender) {
-  return typeof sender?.url === "string" && sender.url.startsWith(ext.runtime.getURL(""));
-}
+const SELF = { id: ext.runtime.id, pagePrefix: ext.runtime.getURL("") };
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const handler = handlers[message?.type];
-  if (!handler || sender?.id !== ext.runtime.id) return false;
-  if (!isExtensionPage(sender) && !CONTENT_SCRIPT_MESSAGES.has(message.type)) return false;
+  if (!handler) return false;
+  if (!senderMayAsk(message.type, sender, SELF)) {
+    // A content script (or anything else) asking for more than saving: refuse, and say so.
+    sendResponse({ ok: false, error: { kind: "forbidden", message: "Not allowed from a web page." } });
+    return false;
+  }
   handler(message)
     .then((value) => sendResponse({ ok: true, ...value }))
     .catch((err) => sendResponse(errorReply(err)));
@@ -250,6 +317,8 @@ ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && (changes.serverUrl || changes.token)) refreshBadge();
 });
 
+// The token lives in storage.local: close it to content scripts before anything reads it.
+restrictToExtension(ext.storage.local);
 // Every start of the worker refreshes the badge (SPEC §7).
 ensureAlarm();
 refreshBadge();

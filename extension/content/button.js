@@ -1,8 +1,7 @@
-// The floating "Save to Thrice" button. It lives in an open shadow root so the site's CSS
-// can't restyle it; styles are set through the CSSOM (element.style), which page CSPs that
-// forbid inline <style> don't block. All text is set with textContent.
-
-const HOST_ID = "thrice-save-host";
+// The floating "Save to Thrice" / "Save job to Thrice" button. It lives in an open shadow root
+// so the site's CSS can't restyle it; styles are set through the CSSOM (element.style), which
+// page CSPs that forbid inline <style> don't block. All text is set with textContent, and only
+// trusted clicks (a person's, not a page script's element.click()) save anything.
 
 const COLORS = {
   idle: ["#1f6f5c", "#ffffff"],
@@ -11,18 +10,26 @@ const COLORS = {
   error: ["#fdecea", "#b42318"],
 };
 
+export const PROFILE_BUTTON = { hostId: "thrice-save-host", buttonId: "thrice-save", statusId: "thrice-status", label: "Save to Thrice" };
+export const JOB_BUTTON = { hostId: "thrice-save-job-host", buttonId: "thrice-save-job", statusId: "thrice-save-job-status", label: "Save job to Thrice" };
+
 export class SaveButton {
-  /** @param {Document} doc @param {() => void} onClick */
-  constructor(doc, onClick) {
+  /**
+   * @param {Document} doc
+   * @param {() => void} onClick
+   * @param {{hostId: string, buttonId: string, statusId: string, label: string}} [ids]
+   */
+  constructor(doc, onClick, ids = PROFILE_BUTTON) {
     this.doc = doc;
+    this.label = ids.label;
     this.host = doc.createElement("div");
-    this.host.id = HOST_ID;
+    this.host.id = ids.hostId;
     // reset whatever the site's CSS says about divs, then place the box
     this.host.style.all = "initial";
     Object.assign(this.host.style, { position: "fixed", right: "20px", bottom: "20px", zIndex: "2147483647" });
     const root = this.host.attachShadow({ mode: "open" });
     this.button = doc.createElement("button");
-    this.button.id = "thrice-save";
+    this.button.id = ids.buttonId;
     this.button.type = "button";
     Object.assign(this.button.style, {
       font: "600 13px/1.2 system-ui, -apple-system, 'Segoe UI', sans-serif",
@@ -34,7 +41,7 @@ export class SaveButton {
       maxWidth: "320px",
     });
     this.status = doc.createElement("div");
-    this.status.id = "thrice-status";
+    this.status.id = ids.statusId;
     this.status.setAttribute("role", "status");
     Object.assign(this.status.style, {
       font: "12px/1.3 system-ui, sans-serif",
@@ -50,6 +57,9 @@ export class SaveButton {
     this.button.addEventListener("click", (event) => {
       event.preventDefault();
       event.stopPropagation();
+      // The shadow root is open, so the page can reach the button: a click it synthesises
+      // (isTrusted false) must not save on the user's behalf.
+      if (!event.isTrusted) return;
       if (this.state !== "busy") onClick();
     });
     root.append(this.status, this.button);
@@ -77,11 +87,11 @@ export class SaveButton {
     this.button.disabled = state === "busy";
     this.button.dataset.state = state;
     if (state === "error") {
-      this.button.textContent = "Save to Thrice";
+      this.button.textContent = this.label;
       this.status.textContent = message ?? "Could not save";
       this.status.style.display = "block";
     } else {
-      this.button.textContent = state === "idle" ? "Save to Thrice" : message ?? "Saved";
+      this.button.textContent = state === "idle" ? this.label : message ?? "Saved";
       this.status.textContent = "";
       this.status.style.display = "none";
     }

@@ -1,10 +1,9 @@
-// Content scripts are classic scripts in both browsers, so the shared ES modules (extractors,
-// URL rules) are loaded with a dynamic import of the extension's web-accessible copies.
-(() => {
-  if (globalThis.__thriceContentLoaded) return;
+// The content script's entry point. Browsers run content scripts as classic scripts, so this
+// file and the ES modules it imports are bundled into content/bundle.js (`npm run build`),
+// which is what the manifest injects.
+import { start } from "./main.js";
+
+if (!globalThis.__thriceContentLoaded) {
   globalThis.__thriceContentLoaded = true;
-  const api = globalThis.browser ?? globalThis.chrome;
-  import(api.runtime.getURL("content/main.js"))
-    .then((mod) => mod.start())
-    .catch((err) => console.warn("Thrice: content script failed to start", err));
-})();
+  start();
+}

@@ -132,6 +132,27 @@ export function createClient({ origin, token, fetchImpl = globalThis.fetch, time
     logInteraction: async (contactId, body) =>
       (await request("POST", `/contacts/${enc(contactId)}/interactions`, { body })).data,
     dueNudges: async (limit = 50) => (await request("GET", "/nudges", { query: { state: "due", limit } })).data,
+    nudges: async ({ state = "due", limit = 50 } = {}) => (await request("GET", "/nudges", { query: { state, limit } })).data,
+    patchInteraction: async (id, body) => (await request("PATCH", `/interactions/${enc(id)}`, { body })).data,
+    /** The opportunity with this job URL (any form of it), or null. */
+    lookupOpportunity: async (url) => {
+      try {
+        return (await request("GET", "/opportunities/lookup", { query: { url } })).data;
+      } catch (err) {
+        if (err instanceof ApiError && err.kind === "not_found") return null;
+        throw err;
+      }
+    },
+    /** @returns {Promise<{status: 200|201, opportunity: object}>} 200 when the URL was known */
+    createOpportunity: async (body) => {
+      const { status, data } = await request("POST", "/opportunities", { body });
+      return { status, opportunity: data };
+    },
+    updateOpportunity: async (id, body) => (await request("PATCH", `/opportunities/${enc(id)}`, { body })).data,
+    linkContact: async (id, { contact_id: contactId, role }) =>
+      (await request("POST", `/opportunities/${enc(id)}/contacts`, { body: { contact_id: contactId, role } })).data,
+    listOpportunities: async ({ limit = 200, cursor = null, status } = {}) =>
+      (await request("GET", "/opportunities", { query: { limit, cursor, status } })).data,
     nudgeSummary: async () => (await request("GET", "/nudges/summary")).data,
     completeNudge: async (id) => (await request("POST", `/nudges/${enc(id)}/complete`, { body: {} })).data,
     snoozeNudge: async (id, { preset, until } = {}) =>

@@ -19,6 +19,7 @@ export const QUICK_LOG = {
   replied: "They replied",
   promised: "They promised…",
   said_no: "They said no",
+  interview: "Interview",
 };
 
 /** "I followed up" is an email when Thrice knows an address for the person, else a message. */
@@ -28,11 +29,12 @@ export function followUpType(contact) {
 
 /**
  * The POST /contacts/{id}/interactions body for a quick-log button.
- * @param {"followed_up"|"replied"|"promised"|"said_no"} kind
+ * @param {"followed_up"|"replied"|"promised"|"said_no"|"interview"} kind
  * @param {object} contact
- * @param {{date?: string}} [opts] `date` (YYYY-MM-DD) for a promise
+ * @param {{date?: string, at?: string}} [opts] `date` (YYYY-MM-DD) for a promise, `at` (an
+ *   ISO instant) for an interview
  */
-export function quickLogBody(kind, contact, { date } = {}) {
+export function quickLogBody(kind, contact, { date, at } = {}) {
   switch (kind) {
     case "followed_up":
       return { type: followUpType(contact) };
@@ -43,6 +45,9 @@ export function quickLogBody(kind, contact, { date } = {}) {
     case "promised":
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date ?? "")) throw new Error("Pick the date they promised to get back by.");
       return { type: "promise_made", promise: { kind: "by_date", date } };
+    case "interview":
+      if (!Number.isFinite(Date.parse(at ?? ""))) throw new Error("Pick the interview's date and time.");
+      return { type: "interview", occurred_at: new Date(Date.parse(at)).toISOString() };
     default:
       throw new Error(`Unknown quick log: ${kind}`);
   }

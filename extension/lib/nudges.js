@@ -15,6 +15,37 @@ export const DISMISS_REASONS = [
   ["do_not_contact", "Do not contact"],
 ];
 
+// Plain words for the priorities the server computes (P1 = act today … P4 = keep in touch).
+export const PRIORITY_WORDS = { P1: "Urgent", P2: "Soon", P3: "This week", P4: "Keep warm" };
+
+export function priorityWord(priority) {
+  return PRIORITY_WORDS[priority] ?? "";
+}
+
+const DAY_MS = 86400000;
+
+/**
+ * Scheduled nudges falling due within `days` from now, soonest first; like the due list, only
+ * the visible ones (one per person: the next step waits for the one before it).
+ */
+export function upcomingWithin(items, nowMs, days = 7) {
+  const end = nowMs + days * DAY_MS;
+  return (items ?? [])
+    .filter((n) => n && n.visible !== false)
+    .map((n) => [n, Date.parse(n?.due_at ?? "")])
+    .filter(([, at]) => Number.isFinite(at) && at > nowMs && at <= end)
+    .sort((a, b) => a[1] - b[1])
+    .map(([n]) => n);
+}
+
+/** The web app's page of a contact, or null without a server or an id. */
+export function contactPageUrl(server, contactId) {
+  if (typeof server !== "string" || !/^https?:\/\//.test(server)) return null;
+  const id = Number(contactId);
+  if (!Number.isInteger(id) || id <= 0) return null;
+  return `${server.replace(/\/+$/, "")}/contacts/${id}`;
+}
+
 /** Badge text for `GET /nudges/summary`: the number of visible due nudges. */
 export function badgeText(summary) {
   const due = Number(summary?.due ?? 0);

@@ -1,4 +1,5 @@
-// Options: the server origin and the API token, kept in storage.local. Pure helpers first so
+// Options: the server origin and the API token, kept in storage.local, which the extension
+// closes to content scripts where the browser can (restrictToExtension). Pure helpers first so
 // they can be unit-tested without a browser.
 
 export const DEFAULT_ORIGIN = "http://127.0.0.1:5000";
@@ -49,4 +50,20 @@ export async function loadSettings(storage) {
 
 export async function saveSettings(storage, { serverUrl, token }) {
   await storage.set({ serverUrl, token: String(token ?? "").trim() });
+}
+
+/**
+ * Make a storage area readable by the extension's own pages and worker only (Chrome ≥ 120:
+ * storage.local is open to content scripts by default). Firefox only offers this for
+ * storage.session and keeps storage.local as it is; see README.md.
+ * @returns {Promise<boolean>} whether the browser applied it
+ */
+export async function restrictToExtension(storage) {
+  if (typeof storage?.setAccessLevel !== "function") return false;
+  try {
+    await storage.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" });
+    return true;
+  } catch {
+    return false;
+  }
 }

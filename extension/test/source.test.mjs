@@ -20,18 +20,27 @@ function sources(dir = root) {
 }
 
 test("permissions are exactly the minimal set", () => {
-  assert.deepEqual([...manifest.permissions].sort(), ["activeTab", "alarms", "notifications", "storage"]);
+  // scripting: with activeTab, the popup reads a JobPosting from the tab the user opened it on.
+  assert.deepEqual([...manifest.permissions].sort(), ["activeTab", "alarms", "notifications", "scripting", "storage"]);
   assert.deepEqual(manifest.host_permissions, ["http://localhost/*", "http://127.0.0.1/*"]);
   assert.deepEqual(manifest.optional_host_permissions, ["https://*/*", "http://*/*"]);
   assert.doesNotMatch(JSON.stringify(manifest), /<all_urls>/);
 });
 
-test("content scripts run on the six site patterns of SPEC §7", () => {
+test("content scripts run on the six sites of SPEC §7 and the job boards of §11", () => {
   assert.deepEqual(manifest.content_scripts.flatMap((c) => c.matches).sort(), [
     "https://*.facebook.com/*",
     "https://*.instagram.com/*",
     "https://*.linkedin.com/*",
+    "https://apply.workable.com/*",
+    "https://boards.eu.greenhouse.io/*",
+    "https://boards.greenhouse.io/*",
     "https://github.com/*",
+    "https://job-boards.eu.greenhouse.io/*",
+    "https://job-boards.greenhouse.io/*",
+    "https://jobs.ashbyhq.com/*",
+    "https://jobs.eu.lever.co/*",
+    "https://jobs.lever.co/*",
     "https://twitter.com/*",
     "https://x.com/*",
   ]);
@@ -57,20 +66,27 @@ test("no markup sinks anywhere: text goes in with textContent", () => {
   }
 });
 
-test("every module the content script imports is web-accessible", () => {
-  const patterns = manifest.web_accessible_resources.flatMap((w) => w.resources);
-  const allowed = (path) =>
-    patterns.some((p) => new RegExp(`^${p.replace(/[.]/g, "\\.").replace(/\*/g, "[^/]*")}$`).test(path));
-  const seen = new Set();
-  const visit = (path) => {
-    if (seen.has(path)) return;
-    seen.add(path);
-    assert.ok(allowed(path), `${path} is imported by the content script but not web-accessible`);
-    const text = readFileSync(join(root, path), "utf8");
-    for (const [, spec] of text.matchAll(/^import[^;]*?from\s+"([^"]+)"/gms)) {
-      visit(relative(root, join(root, dirname(path), spec)));
-    }
-  };
-  visit("content/main.js");
-  assert.ok(seen.has("lib/urls.js"));
+test("no web-accessible resources: a site cannot probe for the extension", () => {
+  assert.equal(manifest.web_accessible_resources, undefined);
+  assert.deepEqual(manifest.content_scripts.flatMap((c) => c.js), ["content/bundle.js"]);
+  // The bundle loads nothing at run time.
+  const bundled = readFileSync(join(root, "content", "bundle.js"), "utf8");
+  assert.doesNotMatch(bundled, /\bimport\s*\(|getURL\(/);
+});
+
+test("the committed content-script bundle is fresh (npm run build)", async () => {
+  const { bundle, BUNDLE } = await import("../build.mjs");
+  assert.equal(readFileSync(BUNDLE, "utf8"), await bundle(), "content/bundle.js is stale: run `npm run build` in extension/");
+});
+
+test("the worker checks who sends each message", () => {
+  const worker = readFileSync(join(root, "background.js"), "utf8");
+  assert.match(worker, /senderMayAsk\(message\.type, sender, SELF\)/);
+  assert.match(worker, /restrictToExtension\(ext\.storage\.local\)/);
+  assert.doesNotMatch(worker, /CONTENT_SCRIPT_MESSAGES\s*=/); // one list, in lib/messages.js
+});
+
+test("the page buttons act on trusted clicks only", () => {
+  const button = readFileSync(join(root, "content", "button.js"), "utf8");
+  assert.match(button, /if \(!event\.isTrusted\) return;/);
 });

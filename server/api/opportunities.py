@@ -8,11 +8,13 @@ from flask.views import MethodView
 
 from server.api.auth import current_user
 from server.api.blueprint import Blueprint
+from server.api.docs import ERROR
 from server.extensions import db
 from server.schemas.common import page_of
 from server.schemas.opportunity import (
     LinkIn,
     OpportunityIn,
+    OpportunityLookupQuery,
     OpportunityOut,
     OpportunityPatch,
     OpportunityQuery,
@@ -39,9 +41,21 @@ class Opportunities(MethodView):
         return {"items": [opportunity_view(o, names) for o in rows], "next": next_cursor}
 
     @blp.arguments(OpportunityIn)
-    @blp.response(201, OpportunityOut)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        return _view(svc.create_opportunity(db.session, current_user(), data))
+    @blp.response(201, OpportunityOut, description="Created")
+    @blp.alt_response(200, schema=OpportunityOut,
+                      description="Updated: an opportunity of yours already has this URL")
+    def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        opp, created = svc.save_opportunity(db.session, current_user(), data)
+        return _view(opp), 201 if created else 200
+
+
+@blp.route("/lookup")
+class Lookup(MethodView):
+    @blp.arguments(OpportunityLookupQuery, location="query")
+    @blp.response(200, OpportunityOut)
+    @blp.alt_response(404, schema=ERROR, description="No opportunity has this job URL")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        return _view(svc.lookup_opportunity(db.session, current_user(), args["url"]))
 
 
 @blp.route("/<id:opportunity_id>")
@@ -52,6 +66,7 @@ class OpportunityItem(MethodView):
 
     @blp.arguments(OpportunityPatch, required=False)  # no body changes nothing
     @blp.response(200, OpportunityOut)
+    @blp.alt_response(409, schema=ERROR, description="Another opportunity has this URL")
     def patch(self, data: dict[str, Any], opportunity_id: int) -> dict[str, Any]:
         user = current_user()
         opp = svc.get_opportunity(db.session, user, opportunity_id)

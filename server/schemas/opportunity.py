@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.domain.interaction_types import OPPORTUNITY_STATUSES, ROLES
 from server.schemas.common import PageQuery
@@ -17,7 +17,9 @@ class LinkIn(Schema):
 class OpportunityIn(Schema):
     company = Str(200, min_length=1, required=True)
     title = Str(200, min_length=1, required=True)
-    url = HttpUrl(allow_none=True)
+    url = HttpUrl(allow_none=True, metadata={
+        "description": "The job posting; stored canonical (https, no tracking parameters, no "
+                       "trailing slash; LinkedIn as /jobs/view/<id>) and unique per user."})
     status = fields.String(validate=validate.OneOf(OPPORTUNITY_STATUSES))
     notes = Str(10_000, allow_none=True)
     contacts = fields.List(fields.Nested(LinkIn), validate=validate.Length(max=100))
@@ -49,3 +51,12 @@ class OpportunityOut(Schema):
 
 class OpportunityQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(OPPORTUNITY_STATUSES))
+
+
+class OpportunityLookupQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    url = Str(2048, min_length=1, required=True, metadata={
+        "description": "Any form of the job's address (tracking parameters, the LinkedIn "
+                       "search view with currentJobId=...): matched by its canonical form."})

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 FIXTURES = EXTENSION / "test" / "fixtures"
 CHROMIUM = os.environ.get("THRICE_CHROMIUM", "/usr/lib/chromium/chromium")
+CAREERS_PAGE = "http://127.0.0.1:48123/careers/site-reliability-engineer"
 
 # Real page URL (path without query) → saved page. Hosts listed in SITE_HOSTS answer 404 for
 # anything else; every other outside request is aborted, so the run never leaves the machine.
@@ -37,8 +39,24 @@ PAGES: dict[str, str] = {
     "https://www.facebook.com/groups/torontotechjobs/": "facebook-groups.html",
     "https://github.com/octodev": "github-profile.html",
     "https://github.com/octodev/kube-tools": "github-repo.html",
+    # Job postings (SPEC §11), at their real addresses; queries (tracking, currentJobId) are
+    # ignored when routing, as the boards do.
+    "https://www.linkedin.com/jobs/view/senior-platform-engineer-tech-lead-at-acme-robotics-3812345678":
+        "linkedin-job-public.html",
+    "https://www.linkedin.com/jobs/search/": "linkedin-job-search.html",
+    "https://boards.greenhouse.io/acmerobotics/jobs/4012345007": "greenhouse-old.html",
+    "https://job-boards.eu.greenhouse.io/nordlicht/jobs/4400001101": "greenhouse-new.html",
+    "https://jobs.lever.co/northwind/5f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f": "lever.html",
+    "https://jobs.ashbyhq.com/lumen/0b9d8c7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e": "ashby.html",
+    "https://apply.workable.com/quartz-labs/j/5A1B2C3D4E/": "workable.html",
+    "https://apply.workable.com/hostile-co/j/BADBAD1234/": "workable-hostile.html",
+    # A company's own careers page with a JobPosting: no content script runs there; the popup
+    # reads it with `scripting` (127.0.0.1 is a host the extension may script without a click).
+    CAREERS_PAGE: "careers-jobposting.html",
 }
-SITE_HOSTS = ("www.linkedin.com", "x.com", "www.instagram.com", "www.facebook.com", "github.com")
+SITE_HOSTS = ("www.linkedin.com", "x.com", "www.instagram.com", "www.facebook.com", "github.com",
+              "boards.greenhouse.io", "job-boards.eu.greenhouse.io", "jobs.lever.co",
+              "jobs.ashbyhq.com", "apply.workable.com")
 SITE_URL = re.compile(r"https://(" + "|".join(map(re.escape, SITE_HOSTS)) + ")/")
 
 
@@ -72,24 +90,40 @@ class Browser:
         page.fill("#server-url", server_url or self.server_url)
         page.fill("#token", token)
         page.click("#save-options")
-        page.wait_for_function("document.getElementById('status').textContent === 'Saved.'")
+        # A locator assertion, not wait_for_function: the page's CSP forbids evaluating strings.
+        expect(page.locator("#status")).to_have_text("Saved.")
         return page
 
-    def tab_id_of(self, profile_url: str) -> int:
-        """The tab whose content script extracts `profile_url` (popup.html?tab= targets it)."""
+    def tab_id_of(self, canonical_url: str) -> int:
+        """The tab whose content script extracts this profile or job (popup.html?tab= targets
+        it)."""
         tab_id = self.worker.evaluate(
             """async (url) => {
                 for (const tab of await chrome.tabs.query({})) {
                     try {
                         const r = await chrome.tabs.sendMessage(tab.id, {type: "thrice:extract"});
-                        if (r && r.profile && r.profile.url === url) return tab.id;
+                        const shown = [r && r.profile && r.profile.url, r && r.job && r.job.url];
+                        if (shown.includes(url)) return tab.id;
                     } catch (e) {}
                 }
                 return null;
             }""",
-            profile_url,
+            canonical_url,
         )
-        assert tab_id is not None, f"no tab shows {profile_url}"
+        assert tab_id is not None, f"no tab shows {canonical_url}"
+        return tab_id
+
+    def tab_id_at(self, page_url: str) -> int:
+        """The tab showing this address (a page without a content script)."""
+        tab_id = self.worker.evaluate(
+            """async (url) => {
+                const tabs = await chrome.tabs.query({});
+                const tab = tabs.find((t) => t.url === url);
+                return tab ? tab.id : null;
+            }""",
+            page_url,
+        )
+        assert tab_id is not None, f"no tab is at {page_url}"
         return tab_id
 
     def badge(self) -> str:
@@ -99,7 +133,7 @@ class Browser:
 def _route_handler(server_url: str) -> Callable[[Any], None]:
     def handle(route: Any) -> None:
         url = route.request.url
-        if url.startswith(server_url):
+        if url.startswith(server_url + "/"):
             route.continue_()
             return
         page_url = url.split("?", 1)[0].split("#", 1)[0]
@@ -131,6 +165,7 @@ def browser(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
             executable_path=CHROMIUM,
             headless=True,
             viewport={"width": 1200, "height": 800},
+            timezone_id="UTC",  # the popup reads interview times in the browser's zone
             args=[
                 "--no-sandbox",
                 f"--disable-extensions-except={ext}",
@@ -148,6 +183,7 @@ def browser(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
             handler = _route_handler(live_server.url)
             context.route("https://www.linkedin.com/in/**", handler)
             context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), handler)
+            context.route(CAREERS_PAGE, handler)
             yield Browser(context=context, extension_id=extension_id, server_url=live_server.url)
         finally:
             context.close()

@@ -3,53 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import HOSTILE, due_promise, lookup, open_page, open_popup
+
 pytestmark = pytest.mark.e2e
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def lookup(user: Any, url: str) -> Any:
-    return user.get(f"/contacts/lookup?url={quote(url, safe='')}")
-
-
-def open_page(browser: Any, url: str) -> Any:
-    page = browser.context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    page.goto(url)
-    return page
-
-
-def screenshot(page: Any) -> None:
-    """docs/popup.png at the popup's real size (the content's height, not the viewport's)."""
-    DOCS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 390, "height": 100})  # so scrollHeight is the content's
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": 390, "height": max(200, height)})
-    page.screenshot(path=str(DOCS / "popup.png"))
-
-
-def open_popup(browser: Any, tab_id: int | None = None) -> Any:
-    page = browser.context.new_page()
-    page.set_viewport_size({"width": 390, "height": 720})
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    query = f"?tab={tab_id}" if tab_id is not None else ""
-    page.goto(browser.url(f"popup/popup.html{query}"))
-    page.wait_for_selector("body[data-ready=true]")
-    return page
-
 
 # ---- options ------------------------------------------------------------------------------
 
@@ -60,7 +22,29 @@ def test_options_test_connection_reports_the_user(configured: Any, api_user: Any
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("#server-url")).to_have_value(configured.server_url)
     page.click("#test-connection")
-    expect(page.locator("#status")).to_have_text(f"Connected as {api_user.email}")
+    expect(page.locator("#status")).to_have_text(f"Connected as {api_user.email} — saved.")
+
+
+def test_options_test_connection_saves_what_it_tested(browser: Any, api_user: Any) -> None:
+    browser.configure("an-old-token").close()
+    page = browser.context.new_page()
+    page.goto(browser.url("options/options.html"))
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#server-url", browser.server_url.replace("http://", "") + "/")
+    page.fill("#token", api_user.token)
+    page.click("#test-connection")  # no "Save" click
+    expect(page.locator("#status")).to_have_text(f"Connected as {api_user.email} — saved.")
+    stored = browser.worker.evaluate("chrome.storage.local.get(['serverUrl', 'token'])")
+    assert stored == {"serverUrl": browser.server_url, "token": api_user.token}
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#server-url")).to_have_value(browser.server_url)
+    # A failing test keeps what was saved before.
+    page.fill("#token", "wrong-token")
+    page.click("#test-connection")
+    expect(page.locator("#status")).to_have_text(re.compile("token was refused"))
+    assert browser.worker.evaluate("chrome.storage.local.get('token')") == {"token": api_user.token}
+    page.close()
 
 
 def test_options_explain_a_refused_token_and_an_unreachable_server(
@@ -232,7 +216,9 @@ def test_popup_card_saves_and_quick_logs(configured: Any, api_user: Any) -> None
     popup2 = open_popup(configured, configured.tab_id_of("https://x.com/samrivera_eng"))
     expect(popup2.locator("#card-saved")).to_be_visible()
     expect(popup2.locator("#save-contact")).to_be_hidden()
-    screenshot(popup2)
+    # The name links to the person's page in the web app.
+    expect(popup2.locator("#card-open")).to_have_attribute(
+        "href", f"{configured.server_url}/contacts/{contact['id']}")
 
 
 def test_popup_without_a_profile_tab(configured: Any) -> None:
@@ -241,34 +227,14 @@ def test_popup_without_a_profile_tab(configured: Any) -> None:
     expect(popup.locator("#card")).to_be_hidden()
 
 
-def _due_promise(user: Any, name: str, email: str | None = None) -> int:
-    body: dict[str, Any] = {"name": name, "source": "api"}
-    if email:
-        body["emails"] = [email]
-    contact = user.post("/contacts", json=body).get_json()
-    # "You'll hear by <two days ago>": R2 fell due yesterday at 10:00 and has not expired
-    # (P1 lives 3 working days; the test user has no weekend, so this holds on any weekday).
-    past = (datetime.now(UTC) - timedelta(days=2)).date()
-    res = user.post(
-        f"/contacts/{contact['id']}/interactions",
-        json={
-            "type": "promise_made",
-            "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
-            "promise": {"kind": "by_date", "date": past.isoformat()},
-        },
-    )
-    assert res.status_code == 201, res.get_json()
-    return contact["id"]
-
-
 def test_popup_lists_due_nudges_and_acts_on_them(configured: Any, api_user: Any) -> None:
     if api_user.get("/nudges?state=due").status_code == 404:
         pytest.skip("GET /api/v1/nudges answers 404: the nudge endpoints are not on the server yet")
     assert api_user.patch("/me", json={"weekend": []}).status_code == 200
     ids = [
-        _due_promise(api_user, "Ada Ortiz", "ada@example.com"),
-        _due_promise(api_user, "Ben Okafor"),
-        _due_promise(api_user, HOSTILE),
+        due_promise(api_user, "Ada Ortiz", "ada@example.com"),
+        due_promise(api_user, "Ben Okafor"),
+        due_promise(api_user, HOSTILE),
     ]
     due = api_user.get("/nudges?state=due&limit=50").get_json()["items"]
     assert {n["contact_id"] for n in due} >= set(ids), due
@@ -279,19 +245,26 @@ def test_popup_lists_due_nudges_and_acts_on_them(configured: Any, api_user: Any)
     popup = open_popup(configured, configured.tab_id_of("https://github.com/octodev"))
     items = popup.locator("[data-nudge-id]")
     expect(items).to_have_count(len(due))
+    words = {"P1": "Urgent", "P2": "Soon", "P3": "This week", "P4": "Keep warm"}
     for n in due:
         li = popup.locator(f"[data-nudge-id='{n['id']}']")
         expect(li.locator(".message")).to_have_text(n["message"])
+        expect(li.locator(".prio")).to_have_text(words[n["priority"]])
+        expect(li.locator(".name")).to_have_attribute(
+            "href", f"{configured.server_url}/contacts/{n['contact_id']}")
+        # One primary action; the others wait in the "More" menu.
         expect(li.locator("[data-action=complete]")).to_be_visible()
-        expect(li.locator("[data-action=snooze]")).to_be_visible()
-        expect(li.locator("[data-action=dismiss]")).to_be_visible()
-        expect(li.locator("[data-action=copy]")).to_be_visible()
+        for action in ("snooze", "dismiss", "copy"):
+            expect(li.locator(f"[data-action={action}]")).to_be_hidden()
+        li.locator(".more summary").click()
+        for action in ("snooze", "dismiss", "copy"):
+            expect(li.locator(f"[data-action={action}]")).to_be_visible()
         if n["channel"] == "email" and (n.get("contact") or {}).get("email"):
             assert li.locator("a[href^='mailto:']").get_attribute("href").startswith("mailto:")
+    assert "P1" not in popup.locator("#nudge-list").inner_text()
     hostile = popup.locator(f"[data-nudge-id='{by_contact[ids[2]]['id']}'] .name")
     expect(hostile).to_have_text(HOSTILE)
     assert popup.locator("#nudge-list img").count() == 0
-    screenshot(popup)
 
     popup.locator(f"[data-nudge-id='{by_contact[ids[0]]['id']}'] [data-action=complete]").click()
     expect(items).to_have_count(len(due) - 1)
@@ -299,12 +272,14 @@ def test_popup_lists_due_nudges_and_acts_on_them(configured: Any, api_user: Any)
     assert by_contact[ids[0]]["id"] in [n["id"] for n in completed]
 
     li = popup.locator(f"[data-nudge-id='{by_contact[ids[1]]['id']}']")
+    li.locator(".more summary").click()
     li.locator("[data-role=snooze-preset]").select_option("7d")
     li.locator("[data-action=snooze]").click()
     expect(items).to_have_count(len(due) - 2)
     snoozed = api_user.get("/nudges?state=snoozed").get_json()["items"]
     assert by_contact[ids[1]]["id"] in [n["id"] for n in snoozed]
 
+    popup.locator(f"[data-nudge-id='{by_contact[ids[2]]['id']}'] .more summary").click()
     popup.locator(f"[data-nudge-id='{by_contact[ids[2]]['id']}'] [data-action=dismiss]").click()
     expect(items).to_have_count(len(due) - 3)
     dismissed = api_user.get("/nudges?state=dismissed").get_json()["items"]
