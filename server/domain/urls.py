@@ -40,6 +40,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from server.domain.url_parts import InvalidUrl, parse_authority
+
 MAX_LENGTH = 2048
 
 # C0 controls, space, DEL and the Unicode spaces JavaScript's \s knows.
@@ -55,8 +57,6 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME_WITH_SLASHES = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 # "host:443/path" has no scheme; "mailto:x" and "javascript:x" do.
 _SCHEME_WITHOUT_SLASHES = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?![0-9]*(?:[/?#]|$))")
-_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
-_PORT = re.compile(r"[0-9]{1,5}")
 _LOCALE = re.compile(r"[a-z]{2}(?:-[a-z]{2})?")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -103,7 +103,7 @@ GITHUB_RESERVED = {
 }  # fmt: skip
 
 
-class InvalidProfileUrl(ValueError):
+class InvalidProfileUrl(InvalidUrl):
     """The input is not an http(s) URL we can store."""
 
 
@@ -197,22 +197,7 @@ def _split(text: str) -> tuple[str, str, str, str]:
 
 
 def _parse_authority(authority: str) -> tuple[str, str]:
-    if authority == "":
-        raise InvalidProfileUrl("URL has no host")
-    if "@" in authority:
-        raise InvalidProfileUrl("user names and passwords in URLs are not accepted")
-    host, _, port = authority.partition(":")
-    if port != "":
-        if not _PORT.fullmatch(port) or not 0 < int(port) < 65536:
-            raise InvalidProfileUrl(f"invalid port: {port}")
-        port = str(int(port))
-    if port in ("80", "443"):
-        port = ""
-    if host.endswith("."):
-        host = host[:-1]
-    if not _HOST.fullmatch(host):
-        raise InvalidProfileUrl(f"invalid host: {host}")
-    return host.lower(), port
+    return parse_authority(authority, InvalidProfileUrl)
 
 
 def _decode_path(path: str) -> list[str]:
