@@ -39,10 +39,12 @@ NO_BODY = frozenset({"GET", "DELETE"})
 
 
 def id_routes(app: Flask) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(method, rule, id argument names) for every route of the app that takes an id."""
+    """(method, rule, id argument names) for every route of the app that takes an id (a
+    file name, as the API docs' own assets take, is not an id)."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint == "static":
+        if not rule.arguments or rule.endpoint == "static" or not all(
+                name.endswith("_id") for name in rule.arguments):
             continue
         for method in sorted((rule.methods or set()) - SKIPPED_METHODS):
             found.append((method, rule.rule, tuple(sorted(rule.arguments))))
