@@ -4,7 +4,7 @@
 // started the worker is not missed.
 import { ApiError, createClient } from "./lib/api.js";
 import { ext } from "./lib/browser.js";
-import { contactPayload, quickLogBody } from "./lib/contact.js";
+import { CADENCE_DAYS, contactPayload, quickLogBody } from "./lib/contact.js";
 import { ROLES, STATUSES, activeOpportunities, saveJob } from "./lib/job.js";
 import { canonicalJobUrl } from "./lib/joburls.js";
 import { MSG, senderMayAsk } from "./lib/messages.js";
@@ -190,6 +190,15 @@ const handlers = {
     });
     refreshBadge();
     return { opportunity };
+  },
+
+  async [MSG.CADENCE]({ contactId, days }) {
+    const client = await requireClient();
+    const every = days === null || days === "" ? null : Number(days);
+    if (every !== null && !CADENCE_DAYS.includes(every)) {
+      throw new ApiError("validation", `Unknown interval: ${days}`);
+    }
+    return { contact: await client.patchContact(positiveId(contactId, "contact"), { cadence_days: every }) };
   },
 
   async [MSG.LOG]({ contact, kind, date, at }) {

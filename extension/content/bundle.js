@@ -1494,6 +1494,8 @@
     // {contact, kind, date?, at?} → {ok, interaction, contact}
     ATTACH_LOG: "thrice:attach-log",
     // {interactionId, opportunityId} → {ok, interaction}
+    CADENCE: "thrice:cadence",
+    // {contactId, days|null} → {ok, contact}
     NUDGES: "thrice:nudges",
     // {} → {ok, items, upcoming, server}
     NUDGE_ACTION: "thrice:nudge-action",

@@ -133,6 +133,7 @@ export function createClient({ origin, token, fetchImpl = globalThis.fetch, time
       (await request("POST", `/contacts/${enc(contactId)}/interactions`, { body })).data,
     dueNudges: async (limit = 50) => (await request("GET", "/nudges", { query: { state: "due", limit } })).data,
     nudges: async ({ state = "due", limit = 50 } = {}) => (await request("GET", "/nudges", { query: { state, limit } })).data,
+    patchContact: async (id, body) => (await request("PATCH", `/contacts/${enc(id)}`, { body })).data,
     patchInteraction: async (id, body) => (await request("PATCH", `/interactions/${enc(id)}`, { body })).data,
     /** The opportunity with this job URL (any form of it), or null. */
     lookupOpportunity: async (url) => {

@@ -52,3 +52,14 @@ export function quickLogBody(kind, contact, { date, at } = {}) {
       throw new Error(`Unknown quick log: ${kind}`);
   }
 }
+
+// "Keep in touch every…" choices for a contact (the keep-warm rule's interval); null is the
+// default for how warm the relationship is.
+export const CADENCE_DAYS = [7, 14, 30, 60, 90, 180];
+
+/** The label of a cadence choice (null: the default). */
+export function cadenceLabel(days) {
+  if (days === null || days === undefined) return "As warmth suggests";
+  if (days % 30 === 0) return days === 30 ? "Every month" : `Every ${days / 30} months`;
+  return days === 7 ? "Every week" : `Every ${days / 7} weeks`;
+}

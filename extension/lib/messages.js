@@ -9,6 +9,7 @@ export const MSG = {
   LINK_OPPORTUNITY: "thrice:link-opportunity", // {opportunityId, contactId, role} → {ok, opportunity}
   LOG: "thrice:log", // {contact, kind, date?, at?} → {ok, interaction, contact}
   ATTACH_LOG: "thrice:attach-log", // {interactionId, opportunityId} → {ok, interaction}
+  CADENCE: "thrice:cadence", // {contactId, days|null} → {ok, contact}
   NUDGES: "thrice:nudges", // {} → {ok, items, upcoming, server}
   NUDGE_ACTION: "thrice:nudge-action", // {id, action, preset?, reason?} → {ok, nudge}
   TEST_CONNECTION: "thrice:test-connection", // {serverUrl?, token?} → {ok, me}

@@ -2,7 +2,7 @@
 // opportunity, quick logs), then what is due now and what is coming up. Every API call goes
 // through the service worker.
 import { ext } from "../lib/browser.js";
-import { QUICK_LOG } from "../lib/contact.js";
+import { CADENCE_DAYS, QUICK_LOG, cadenceLabel } from "../lib/contact.js";
 import { h, say } from "../lib/dom.js";
 import { BOARD_NAMES, ROLES, STATUSES, roleLabel, statusLabel } from "../lib/job.js";
 import { canonicalJobUrl } from "../lib/joburls.js";
@@ -204,6 +204,8 @@ function renderCard() {
   const href = contactPageUrl(state.server, contact.id);
   $("card-open").hidden = !href;
   if (href) $("card-open").href = href;
+  fill($("cadence"), [["", cadenceLabel(null)], ...CADENCE_DAYS.map((d) => [d, cadenceLabel(d)])],
+       contact.cadence_days ?? "");
   if (!$("link-role").dataset.touched) $("link-role").value = contact.role && ROLES.some(([k]) => k === contact.role) ? contact.role : "hiring_manager";
   renderLinks();
 }
@@ -251,6 +253,19 @@ async function quickLog(kind, button) {
   const onJob = logged.opportunity_id ? state.active.find((o) => o.id === logged.opportunity_id) : null;
   toast(`Logged: ${QUICK_LOG[kind]}${onJob ? ` (${opportunityName(onJob)})` : ""}`);
   askWhichJob(ABOUT_A_JOB.has(kind) ? logged : null);
+  renderCard();
+  await loadNudges();
+}
+
+async function setCadence(select) {
+  const days = select.value === "" ? null : Number(select.value);
+  select.disabled = true;
+  const reply = await send({ type: MSG.CADENCE, contactId: state.contact?.id, days });
+  select.disabled = false;
+  if (!reply.ok) return showError(reply.error);
+  showError(null);
+  state.contact = reply.contact;
+  toast(days === null ? "Keeping in touch as warmth suggests." : `Keeping in touch: ${cadenceLabel(days).toLowerCase()}.`);
   renderCard();
   await loadNudges();
 }
@@ -386,6 +401,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("save-contact").addEventListener("click", (e) => saveContact(e.currentTarget));
   $("link-add").addEventListener("click", (e) => linkToOpportunity(e.currentTarget));
   $("choose-attach").addEventListener("click", (e) => attachPending(e.currentTarget));
+  $("cadence").addEventListener("change", (e) => setCadence(e.currentTarget));
   for (const button of document.querySelectorAll("[data-log]")) {
     button.addEventListener("click", () => quickLog(button.dataset.log, button));
   }

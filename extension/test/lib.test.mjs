@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ApiError, createClient, fieldErrors } from "../lib/api.js";
-import { contactPayload, followUpType, quickLogBody } from "../lib/contact.js";
+import { CADENCE_DAYS, cadenceLabel, contactPayload, followUpType, quickLogBody } from "../lib/contact.js";
 import { badgeText, mailtoHref, nudgesToNotify, relativeTime } from "../lib/nudges.js";
 import { isProfilePage, profileOfPage } from "../lib/pages.js";
 import { isLocalOrigin, normalizeOrigin, originPattern } from "../lib/settings.js";
@@ -261,5 +261,17 @@ describe("profile pages", () => {
     ]) {
       assert.equal(isProfilePage(href), false, href);
     }
+  });
+});
+
+describe("keep-in-touch cadence", () => {
+  test("offers weeks and months in plain words, and the default", () => {
+    assert.deepEqual(CADENCE_DAYS.map(cadenceLabel), [
+      "Every week", "Every 2 weeks", "Every month", "Every 2 months", "Every 3 months",
+      "Every 6 months",
+    ]);
+    assert.equal(cadenceLabel(null), "As warmth suggests");
+    // Every choice is within what the server accepts (1-365 days).
+    assert.ok(CADENCE_DAYS.every((d) => Number.isInteger(d) && d >= 1 && d <= 365));
   });
 });

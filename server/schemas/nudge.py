@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from server.domain.nudges.lifecycle import DISMISS_REASONS, SNOOZE_PRESETS
 from server.domain.nudges.model import STATES
 from server.schemas.common import PageQuery
-from server.schemas.fields import UtcDateTimeOut, utc_datetime
+from server.schemas.fields import StrictBoolean, UtcDateTimeOut, utc_datetime
 from server.schemas.interaction import InteractionIn
 
 RULES = tuple(f"R{i}" for i in range(1, 12))
@@ -59,7 +59,7 @@ class SummaryOut(Schema):
 class CompleteIn(Schema):
     interaction = fields.Nested(InteractionIn, allow_none=True, metadata={
         "description": "Log this interaction instead of the one the nudge asked for."})
-    log = fields.Boolean(load_default=True, metadata={
+    log = StrictBoolean(load_default=True, metadata={
         "description": "Log the interaction the nudge asked for (an e-mail sent, a call, a "
                        "follow on its network...); false closes the nudge only."})
 

@@ -220,6 +220,15 @@ def test_popup_card_saves_and_quick_logs(configured: Any, api_user: Any) -> None
     expect(popup2.locator("#card-open")).to_have_attribute(
         "href", f"{configured.server_url}/contacts/{contact['id']}")
 
+    # "Keep in touch every…" sets the contact's own cadence (the keep-warm rule's interval).
+    expect(popup2.locator("#cadence")).to_have_value("")
+    popup2.select_option("#cadence", "14")
+    expect(popup2.locator("#toast")).to_have_text("Keeping in touch: every 2 weeks.")
+    assert lookup(api_user, "https://x.com/samrivera_eng").get_json()["cadence_days"] == 14
+    popup2.select_option("#cadence", "")
+    expect(popup2.locator("#toast")).to_have_text("Keeping in touch as warmth suggests.")
+    assert lookup(api_user, "https://x.com/samrivera_eng").get_json()["cadence_days"] is None
+
 
 def test_popup_without_a_profile_tab(configured: Any) -> None:
     popup = open_popup(configured)
