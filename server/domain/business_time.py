@@ -30,7 +30,6 @@ Public API::
     roll(t, tz, weekend) -> datetime
     notify_at(due, tz, wake_start, wake_end) -> datetime  # due moved forward into wake window
     next_weekday_at(t, iso_weekday, hm, tz) -> datetime   # first such wall-clock time > t
-    last_weekday_at(t, iso_weekday, hm, tz) -> datetime   # last such wall-clock time <= t
 """
 
 from __future__ import annotations
@@ -201,17 +200,5 @@ def next_weekday_at(t: datetime, iso_weekday: int, hm: time, tz: Zone) -> dateti
     candidate = at_local(d, hm, tz)
     while candidate <= t:
         d += timedelta(days=7)
-        candidate = at_local(d, hm, tz)
-    return candidate
-
-
-def last_weekday_at(t: datetime, iso_weekday: int, hm: time, tz: Zone) -> datetime:
-    """The latest local ``iso_weekday`` at ``hm`` at or before instant ``t``."""
-    t = ensure_utc(t)
-    d = local_date(t, tz)
-    d -= timedelta(days=(d.isoweekday() - iso_weekday) % 7)
-    candidate = at_local(d, hm, tz)
-    while candidate > t:
-        d -= timedelta(days=7)
         candidate = at_local(d, hm, tz)
     return candidate

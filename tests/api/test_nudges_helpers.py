@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -137,3 +138,12 @@ def day(offset: int) -> date:
 def at(d: date, hm: str, tz: str = "UTC") -> datetime:
     """Wall-clock ``d hm`` in ``tz`` as a UTC instant."""
     return bt.at_local(d, time.fromisoformat(hm), tz)
+
+
+def last_monday_nine(now_: datetime, tz: str) -> datetime:
+    """The latest Monday 09:00 local at or before `now_` (the weekly digest's time), counted
+    by hand rather than with the code under test."""
+    d = now_.astimezone(ZoneInfo(tz)).date()
+    d -= timedelta(days=d.weekday())
+    candidate = bt.at_local(d, time(9, 0), tz)
+    return candidate if candidate <= now_ else bt.at_local(d - timedelta(days=7), time(9, 0), tz)

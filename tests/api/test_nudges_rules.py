@@ -7,11 +7,10 @@ hand-derived from today's date without depending on the weekday.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
-from server.domain import business_time as bt
 from server.extensions import db
 from server.models import Opportunity
 from tests.api.test_nudges_helpers import (
@@ -22,6 +21,7 @@ from tests.api.test_nudges_helpers import (
     contact,
     day,
     iso,
+    last_monday_nine,
     live,
     log,
     no_failed_jobs,
@@ -426,7 +426,7 @@ def test_r11_pipeline_digest(app, user):
     sweep(app, user)
     n = one(nudges(user, rule="R11"))
     assert n["contact_id"] is None and n["priority"] == "P4" and n["step"] is None
-    monday = bt.last_weekday_at(now(), 1, time(9, 0), "UTC")
+    monday = last_monday_nine(now(), "UTC")
     assert due(n) == monday and n["state"] == "due" and n["visible"]
     assert "Pia (Globex)" in n["message"]
     assert_text(n, "Pia", "your search", signed=False)

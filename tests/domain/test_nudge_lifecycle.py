@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 
 from server.domain.nudges import lifecycle as lc
-from server.domain.nudges.engine import apply_plan
 from server.domain.nudges.model import NudgeCtx, UserCtx
-from tests.domain.nudge_builders import NY, World, at, utc
+from tests.domain.nudge_builders import NY, World, apply_plan, at, utc
 
 USER = UserCtx(id=1, tz=NY)
 

@@ -19,6 +19,7 @@ from tests.api.test_nudges_helpers import (
     contact,
     day,
     iso,
+    last_monday_nine,
     log,
     no_failed_jobs,
     now,
@@ -84,7 +85,7 @@ def test_the_pipeline_digest_runs_once_a_week_on_any_day(app, user):
     sweep_at(app, user, now())
     # Never before the user's first opportunity existed: the first digest is the Monday after.
     assert nudges(user, rule="R11") == []
-    monday = bt.last_weekday_at(now(), 1, time(9, 0), "Asia/Tokyo") + timedelta(days=7)
+    monday = last_monday_nine(now(), "Asia/Tokyo") + timedelta(days=7)
     sweep_at(app, user, monday + timedelta(hours=30))  # a sweep that missed Monday itself
     first = one(nudges(user, rule="R11"))
     assert first["due_at"] == iso(monday)

@@ -6,7 +6,7 @@ the lifecycle actions (lifecycle), the contact tier (``tier_of``), the Monday di
 SQLAlchemy or RQ in this package.
 """
 
-from server.domain.nudges.engine import Close, Create, Plan, Update, apply_plan, evaluate, reconcile
+from server.domain.nudges.engine import Close, Create, Plan, Update, evaluate, reconcile
 from server.domain.nudges.lifecycle import effective_state, is_live, state_at
 from server.domain.nudges.model import (
     ContactCtx,
@@ -24,7 +24,7 @@ from server.domain.nudges.tiers import TIER_DAYS, tier_of
 
 __all__ = [
     "TIER_DAYS", "Close", "ContactCtx", "Create", "InteractionCtx", "NudgeCtx", "NudgeSpec",
-    "OpportunityCtx", "Plan", "PromiseCtx", "Update", "UserCtx", "apply_plan", "digest_due_at",
+    "OpportunityCtx", "Plan", "PromiseCtx", "Update", "UserCtx", "digest_due_at",
     "effective_state", "evaluate", "first_digest_at", "is_live", "nudge_key",
     "pipeline_week_start", "reconcile", "rules_can_fire_for_new_contact", "state_at",
     "tier_of",

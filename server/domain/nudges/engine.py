@@ -5,7 +5,6 @@ Public API::
 
     evaluate(user, contacts, interactions, opportunities, existing, now) -> list[NudgeSpec]
     reconcile(user, contacts, interactions, opportunities, existing, now) -> Plan
-    apply_plan(existing, plan, now, first_id=None) -> list[NudgeCtx]   # reference applier
 
 ``evaluate`` returns the desired live nudges (existing keys included). ``reconcile`` compares
 them with ``existing`` (every stored nudge of the user, any state) and returns a ``Plan``:
@@ -260,37 +259,3 @@ def _visibility(
 def _warmth(hist: History, contact_id: int | None) -> int | None:
     c = hist.contacts.get(contact_id) if contact_id is not None else None
     return c.warmth if c is not None else None
-
-
-def apply_plan(existing: Iterable[NudgeCtx], plan: Plan, now: datetime,
-               first_id: int | None = None) -> list[NudgeCtx]:
-    """What the adapter does with a plan, on plain data (tests and documentation)."""
-    rows = {n.key: n for n in existing}
-    next_id = first_id if first_id is not None else max((n.id for n in rows.values()),
-                                                        default=0) + 1
-    for c in plan.create:
-        s = c.spec
-        rows[s.key] = NudgeCtx(
-            id=next_id, key=s.key, rule=s.rule, step=s.step, contact_id=s.contact_id,
-            opportunity_id=s.opportunity_id, priority=s.priority, state=c.state,
-            due_at=s.due_at, notify_at=s.notify_at, created_at=now, visible=c.visible,
-            visible_since=now if c.visible else None, anchor=s.anchor, message=s.message,
-            reason=s.reason, channel=s.channel, expires_at=s.expires_at,
-        )
-        next_id += 1
-    for state, items in (("completed", plan.complete), ("cancelled", plan.cancel),
-                         ("superseded", plan.supersede), ("expired", plan.expire)):
-        for x in items:
-            n = rows[x.key]
-            rows[x.key] = replace(
-                n, state=state, closed_at=x.at, visible=False,
-                closed_reason=x.reason if state != "superseded" else f"superseded by {x.by_key}",
-                completed_by_interaction_id=x.interaction_id if state == "completed" else None,
-            )
-    for u in plan.update:
-        rows[u.key] = replace(rows[u.key], **u.changes)
-    for key, visible in plan.visibility:
-        n = rows[key]
-        rows[key] = replace(n, visible=visible,
-                            visible_since=now if visible else n.visible_since)
-    return sorted(rows.values(), key=lambda n: n.id)

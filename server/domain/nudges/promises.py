@@ -41,7 +41,6 @@ from server.domain.nudges.messages import Clock, Day
 from server.domain.nudges.model import InteractionCtx, nudge_key
 
 EARLY_CALL = timedelta(minutes=30)
-CALL_GRACE = timedelta(hours=3)
 R1_WINDOW = (time(8, 0), time(20, 0))
 
 
