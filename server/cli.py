@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from server.jobs.runner import run_cron, run_rescore, run_worker
 from server.migrate import upgrade
 from server.schemas.fields import validate_storable, validate_timezone
 from server.serve import run
+from server.services.notify.run import run_due
 from server.services.tokens import issue_token
 from server.services.users import create_user, find_user
 
@@ -212,6 +213,35 @@ def cron() -> None:
 @click.option("--user", "email", default=None, help="only this user's contacts")
 def rescore(email: str | None) -> None:
     sys.exit(run_rescore(email))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+@main.group(help="Reminders: the daily digest e-mail and push.")
+def notify() -> None:
+    pass
+
+
+@notify.command("run", help="Send the digests, pushes and retries due now (or at --now), "
+                "once each, then exit (non-zero if any failed: they are retried later).")
+@click.option("--now", "at", default=None, metavar="ISO",
+              help="an ISO-8601 instant with its offset, e.g. 2025-03-10T09:00:00Z")
+def notify_run(at: str | None) -> None:
+    try:
+        now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from exc
+    if now.tzinfo is None:
+        raise click.BadParameter("give the offset too (Z or +HH:MM)", param_hint="--now")
+    app = _app()
+    with app.app_context():
+        report = run_due(database.session, app.config["THRICE"], now.astimezone(UTC))
+    for user_id, channel, error in report.failed:
+        click.echo(f"user {user_id} {channel}: {error}", err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

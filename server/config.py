@@ -39,6 +39,12 @@ class Settings:
     inline_jobs: bool | None = None
     # SQLite only: keep the popup's list between requests while nothing changes (read_cache).
     read_cache: bool = True
+    # Reminders (docs/operations.md, "Reminders"): the daily digest's SMTP server
+    # (smtp://user:pass@host:587 with STARTTLS, smtps://… with implicit TLS), its sender, and
+    # a CA bundle to trust a relay with a private certificate (verification is never off).
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    smtp_ca_file: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -57,6 +63,9 @@ class Settings:
             log_level=(env.get("THRICE_LOG_LEVEL") or "INFO").upper(),
             inline_jobs=None if inline is None else _bool(inline),
             read_cache=_bool(env.get("THRICE_READ_CACHE"), default=True),
+            smtp_url=(env.get("THRICE_SMTP_URL") or "").strip() or None,
+            mail_from=(env.get("THRICE_MAIL_FROM") or "").strip() or None,
+            smtp_ca_file=env.get("THRICE_SMTP_CA_FILE") or None,
         )
 
 

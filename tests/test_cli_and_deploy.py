@@ -51,13 +51,16 @@ def test_user_create_prints_the_bare_token_last_and_serve_answers(tmp_path: Path
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         health = None
-        for _ in range(100):
+        for _ in range(150):  # up, and its in-process schedule has run once
             try:
                 with urllib.request.urlopen(f"{base}/health", timeout=1) as r:
                     health = json.load(r)
-                break
+                if health["status"] == "ok":
+                    break
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
+        assert health is not None and health.pop("scheduler")["last_run_at"]
         assert health == {"status": "ok", "database": "ok", "queue": "inline"}
         req = urllib.request.Request(f"{base}/me", headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(req, timeout=5) as r:

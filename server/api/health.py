@@ -1,15 +1,20 @@
-"""GET /api/v1/health: liveness of the database and the job queue (no auth).
+"""GET /api/v1/health: liveness of the database, the job queue and the schedule (no auth).
 
 `database` is "ok", "down" (it cannot be reached or read), or why it cannot store anything:
 "full" (the disk, or SQLite's size limit), "readonly" (the file, its folder or the server is
 read-only) or "ioerror" (the disk fails). Anything but "ok" answers 503, so a monitor that
 watches the status code sees a database that reads but cannot save.
+
+`scheduler.last_run_at` is when the periodic schedule (`thrice cron` and a worker, or the one
+`thrice serve` runs without Redis) last ran; when that is more than 5 minutes ago, or never,
+`status` is "degraded" with a 200: the API works, but no reminder will go out.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +25,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.api.blueprint import Blueprint
 from server.api.errors import FULL, IOERROR, READONLY, storage_problem
+from server.domain.reminders import schedule_is_stale
 from server.extensions import LOCK_WAIT, db
 from server.jobs.dispatch import queue_health
+from server.models import utcnow
+from server.schemas.fields import UtcDateTimeOut
+from server.services.notify.ledger import last_tick
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Service health")
 
@@ -33,12 +42,19 @@ MIN_FREE_BYTES = 1 << 20
 PROBE_LOCK_WAIT = 0.5
 
 
+class SchedulerOut(Schema):
+    last_run_at = UtcDateTimeOut(allow_none=True, metadata={
+        "description": "When the periodic schedule last ran; null if it never has. More "
+                       "than 5 minutes ago makes the status degraded: reminders stall."})
+
+
 class HealthOut(Schema):
     status = fields.String(validate=validate.OneOf(("ok", "degraded", "down")))
     database = fields.String(validate=validate.OneOf(DATABASE_STATES),
                              metadata={"description": "ok, down, or why nothing can be saved: "
                                                       "full, readonly, ioerror"})
     queue = fields.String(validate=validate.OneOf(("redis", "inline", "down")))
+    scheduler = fields.Nested(SchedulerOut)
 
 
 @blp.route("")
@@ -49,14 +65,15 @@ class Health(MethodView):
     def get(self) -> tuple[dict[str, Any], int]:
         database = database_state()
         queue = queue_health()
+        last_run = schedule_last_run() if database != "down" else None
         if database == "down":
             status = "down"
-        elif database != "ok" or queue == "down":
+        elif database != "ok" or queue == "down" or schedule_is_stale(last_run, utcnow()):
             status = "degraded"
         else:
             status = "ok"
-        return {"status": status, "database": database, "queue": queue}, \
-            200 if database == "ok" else 503
+        return {"status": status, "database": database, "queue": queue,
+                "scheduler": {"last_run_at": last_run}}, 200 if database == "ok" else 503
 
 
 def database_state() -> str:
@@ -72,6 +89,14 @@ def database_state() -> str:
     except (SQLAlchemyError, sqlite3.Error) as exc:
         db.session.rollback()
         return storage_problem(exc) or "down"
+
+
+def schedule_last_run() -> datetime | None:
+    try:
+        return last_tick(db.session)
+    except (SQLAlchemyError, sqlite3.Error):
+        db.session.rollback()
+        return None
 
 
 def _sqlite_state(engine: Engine) -> str:

@@ -1,5 +1,5 @@
-"""GET|PATCH|DELETE /me, GET /me/export and POST /me/calendar/rotate: the signed-in user's
-settings and data."""
+"""GET|PATCH|DELETE /me, GET /me/export, POST /me/calendar/rotate and GET /me/notifications:
+the signed-in user's settings, data and reminders."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from server.api.auth import current_user
 from server.api.blueprint import Blueprint
 from server.extensions import db
 from server.models import User
-from server.schemas.user import CalendarOut, MeOut, MePatch
+from server.schemas.user import CalendarOut, MeOut, MePatch, NotificationsOut
 from server.services.calendar_feed import rotate_feed_token
 from server.services.changes import user_changed
+from server.services.notify import ledger
+from server.services.notify.run import mailer
 from server.services.users import (
     apply_settings,
     ensure_feed_token,
@@ -25,6 +27,8 @@ from server.services.users import (
 )
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")
+# Settings that move no due time: changing only these re-checks no nudge.
+_REMINDER_SETTINGS = frozenset({"daily_digest", "push_urls"})
 
 
 def calendar_url(user: User) -> str:
@@ -51,10 +55,11 @@ class Me(MethodView):
     @blp.response(200, MeOut)
     def patch(self, data: dict[str, Any]) -> dict[str, Any]:
         user = current_user()
-        apply_settings(user, data)
+        apply_settings(user, data, mailer(current_app.config["THRICE"]).problem)
         url = calendar_url(user)
-        mark_all_dirty(db.session, user)
-        user_changed(db.session, user)
+        if not set(data) <= _REMINDER_SETTINGS:
+            mark_all_dirty(db.session, user)
+            user_changed(db.session, user)
         db.session.commit()
         return me_view(user, url)
 
@@ -79,3 +84,12 @@ class RotateCalendar(MethodView):
         url = _feed_url(rotate_feed_token(user))
         db.session.commit()
         return {"calendar_url": url}
+
+
+@blp.route("/notifications")
+class Notifications(MethodView):
+    @blp.response(200, NotificationsOut)
+    def get(self) -> dict[str, Any]:
+        """Reminders that left the server: the last send, the last failure with its error
+        (and when it is retried), and the last 50 sends."""
+        return ledger.status(db.session, current_user().id)

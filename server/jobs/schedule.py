@@ -22,6 +22,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     # At least every minute, and at cron start (interval jobs run on registration).
     Periodic(tasks.catch_up, queues.DEFAULT, interval=60),
     Periodic(tasks.nudge_sweep, queues.NUDGES, interval=60),
+    # Digests at each user's local time, pushes at notify_at; also GET /health's pulse.
+    Periodic(tasks.notify_due, queues.NUDGES, interval=60),
     Periodic(tasks.recompute_all, queues.DEFAULT, cron="15 3 * * *",
              timeout=queues.FULL_RECOMPUTE_TIMEOUT),
 )

@@ -17,6 +17,8 @@ from server.jobs.bulk_activity import bulk_import_active
 from server.jobs.context import job_app_context
 from server.models import User, utcnow
 from server.services import nudge_sync
+from server.services.notify import ledger
+from server.services.notify.run import run_due
 from server.services.processing import (
     all_contact_ids,
     all_user_ids,
@@ -118,3 +120,20 @@ def nudge_sweep(user_id: int | None = None) -> int:
                 log.exception("job %s: the nudge sweep of user %d failed", _job_id(), uid)
         session.remove()
         return len(users)
+
+
+def notify_due() -> int:
+    """Reminders due now (the daily digests, P1/P2 pushes, retries), every minute.
+
+    It first records that the schedule ran, for GET /health: when this job stops running
+    (no cron, no worker), health turns degraded 5 minutes after its last run.
+    """
+    with job_app_context() as app:
+        session = db.session
+        now = utcnow()
+        ledger.record_tick(session, now)
+        report = run_due(session, app.config["THRICE"], now)
+        if report.digests or report.pushes or report.failed:
+            log.info("job %s: %s", _job_id(), report.summary())
+        session.remove()
+        return report.digests + report.pushes

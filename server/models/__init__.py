@@ -3,6 +3,7 @@
 from server.models.base import Base, utcnow
 from server.models.contact import Contact, ContactEmail, DismissedMergeSuggestion, Profile
 from server.models.interaction import Interaction
+from server.models.notification import Notification, SchedulerState
 from server.models.nudge import Nudge
 from server.models.opportunity import Opportunity, OpportunityContact
 from server.models.user import ApiToken, User
@@ -14,10 +15,12 @@ __all__ = [
     "ContactEmail",
     "DismissedMergeSuggestion",
     "Interaction",
+    "Notification",
     "Nudge",
     "Opportunity",
     "OpportunityContact",
     "Profile",
+    "SchedulerState",
     "User",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.models.base import Base, utcnow
@@ -23,6 +23,10 @@ class User(Base):
     # ISO weekday numbers (Mon=1 … Sun=7) that are not working days.
     weekend: Mapped[list[int]] = mapped_column(JSON, default=lambda: [6, 7])
     nudges_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reminders that arrive (§13): the daily e-mail, opt-in, and Apprise URLs for P1/P2 pushes.
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    push_urls: Mapped[list[str]] = mapped_column(JSON, default=list,
+                                                 server_default=text("'[]'"))
     # Read-only capability for the iCalendar feed; shown in GET /me, so it cannot be hashed.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     # When the weekly pipeline digest (R11) was last evaluated, so the sweep does it once.

@@ -17,6 +17,8 @@ from server.schemas.fields import (
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_ALIASES = {"weds": "wed"}
+MAX_PUSH_URLS = 10
+MAX_PUSH_URL = 2048
 
 
 class WakeWindow(Schema):
@@ -65,6 +67,13 @@ class MePatch(Schema):
     preferred_time = fields.String(validate=validate_hhmm)
     weekend = fields.List(Weekday(), validate=validate.Length(max=6))
     nudges_paused = strict_bool()
+    daily_digest = strict_bool(metadata={
+        "description": "Send the daily digest e-mail at preferred_time (needs the server's "
+                       "SMTP settings)."})
+    push_urls = fields.List(
+        Str(MAX_PUSH_URL, min_length=1), validate=validate.Length(max=MAX_PUSH_URLS),
+        metadata={"description": "Apprise URLs (ntfy://…, tgram://…, mailto://…) that get a "
+                                 "push for each P1 and P2 follow-up at its notify_at."})
 
 
 class MeOut(Schema):
@@ -76,8 +85,31 @@ class MeOut(Schema):
     preferred_time = fields.String()
     weekend = fields.List(Weekday())
     nudges_paused = fields.Boolean()
+    daily_digest = fields.Boolean()
+    push_urls = fields.List(fields.String())
     calendar_url = fields.String()
     created_at = UtcDateTimeOut()
+
+
+class NotificationErrorOut(Schema):
+    channel = fields.String(validate=validate.OneOf(("email", "push")))
+    at = UtcDateTimeOut()
+    error = fields.String()
+    retry_at = UtcDateTimeOut(allow_none=True, metadata={
+        "description": "When it is tried again; null once it was given up."})
+
+
+class SentNotificationOut(Schema):
+    channel = fields.String(validate=validate.OneOf(("email", "push")))
+    at = UtcDateTimeOut()
+    nudge_ids = fields.List(fields.Integer())
+
+
+class NotificationsOut(Schema):
+    last_sent_at = UtcDateTimeOut(allow_none=True)
+    last_error = fields.Nested(NotificationErrorOut, allow_none=True)
+    sent = fields.List(fields.Nested(SentNotificationOut),
+                       metadata={"description": "The last 50 sends, newest first."})
 
 
 class CalendarOut(Schema):

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from server.errors import field_error
 from server.models import (
     ApiToken,
     Contact,
     ContactEmail,
     DismissedMergeSuggestion,
     Interaction,
+    Notification,
     Nudge,
     Opportunity,
     OpportunityContact,
@@ -21,6 +23,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.services.notify.push import checked_push_urls
 from server.services.nudges import all_views
 from server.services.serialize import contact_views, interaction_view, opportunity_view
 
@@ -57,12 +60,22 @@ def me_view(user: User, calendar_url: str) -> dict[str, Any]:
         "preferred_time": user.preferred_time,
         "weekend": sorted(user.weekend or []),
         "nudges_paused": user.nudges_paused,
+        "daily_digest": user.daily_digest,
+        "push_urls": list(user.push_urls or []),
         "calendar_url": calendar_url,
         "created_at": user.created_at,
     }
 
 
-def apply_settings(user: User, data: dict[str, Any]) -> None:
+def apply_settings(user: User, data: dict[str, Any], mail_problem: str | None = None) -> None:
+    """Set what ``data`` holds; ``mail_problem`` says why this server cannot send e-mail
+    (then the daily digest cannot be turned on). Nothing changes when a value is refused."""
+    if data.get("daily_digest") and mail_problem:
+        raise field_error("daily_digest", f"This server cannot send e-mail yet: {mail_problem}.")
+    if "push_urls" in data:
+        user.push_urls = checked_push_urls(data["push_urls"])
+    if "daily_digest" in data:
+        user.daily_digest = data["daily_digest"]
     for name in ("display_name", "timezone", "preferred_time", "nudges_paused"):
         if name in data:
             setattr(user, name, data[name])
@@ -99,6 +112,7 @@ def erase_user(session: Session, user: User) -> None:
     uid = user.id
     contact_ids = select(Contact.id).where(Contact.user_id == uid)
     opp_ids = select(Opportunity.id).where(Opportunity.user_id == uid)
+    session.execute(delete(Notification).where(Notification.user_id == uid))
     session.execute(delete(Nudge).where(Nudge.user_id == uid))
     session.execute(delete(Interaction).where(Interaction.user_id == uid))
     session.execute(delete(OpportunityContact).where(OpportunityContact.opportunity_id.in_(opp_ids)))
