@@ -103,7 +103,9 @@ def sync_email_index(session: Session, contact: Contact) -> None:
 
 def attach_profiles(session: Session, contact: Contact, refs: Sequence[ProfileRef]) -> bool:
     """Add the profiles this contact doesn't have; a URL owned by another contact stays there."""
-    if not refs:
+    have = {p.url for p in contact.profiles}
+    refs = [r for r in refs if r.url not in have]
+    if not refs:  # a re-save of a known profile: nothing to look up
         return False
     owned = dict(
         session.execute(
