@@ -215,10 +215,6 @@ def rescore(email: str | None) -> None:
     sys.exit(run_rescore(email))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.group(help="Reminders: the daily digest e-mail and push.")
 def notify() -> None:
     pass
