@@ -107,7 +107,11 @@ def test_clients_that_never_finish_their_request_do_not_block_health(served):
         for _ in range(3):
             status, body = served.get("/api/v1/health", timeout=10)
             assert status == 200
-            assert json.loads(body) == {"status": "ok", "database": "ok", "queue": "inline"}
+            health = json.loads(body)
+            # The schedule's own health ("degraded" until its first run) is another test's.
+            assert "last_run_at" in health.pop("scheduler")
+            assert health.pop("status") in ("ok", "degraded")
+            assert health == {"database": "ok", "queue": "inline"}
         status, body = served.get("/api/v1/me", token=served.token, timeout=10)
         assert status == 200 and json.loads(body)["email"] == "serve@example.com"
     finally:
