@@ -10,6 +10,7 @@ import { canonicalJobUrl } from "./lib/joburls.js";
 import { MSG, senderMayAsk } from "./lib/messages.js";
 import { DISMISS_REASONS, SNOOZE_PRESETS, badgeText, nudgesToNotify, upcomingWithin } from "./lib/nudges.js";
 import { loadSettings, normalizeOrigin, restrictToExtension } from "./lib/settings.js";
+import { SUGGESTION_ACTIONS, pendingSuggestions } from "./lib/suggestions.js";
 import { canonicalize } from "./lib/urls.js";
 
 const REFRESH_ALARM = "thrice-refresh";
@@ -254,6 +255,22 @@ const handlers = {
     }
     await refreshBadge();
     return { nudge };
+  },
+
+  async [MSG.SUGGESTIONS]() {
+    const client = await requireClient();
+    const page = await client.suggestions(20);
+    return { items: pendingSuggestions(page?.items), server: client.origin };
+  },
+
+  async [MSG.SUGGESTION_ACTION]({ id, action }) {
+    const client = await requireClient();
+    const suggestionId = positiveId(id, "suggestion");
+    if (!SUGGESTION_ACTIONS.includes(action)) throw new ApiError("validation", `Unknown action: ${action}`);
+    const suggestion =
+      action === "accept" ? await client.acceptSuggestion(suggestionId) : await client.rejectSuggestion(suggestionId);
+    if (action === "accept") await refreshBadge(); // a logged promise or no moves the nudges
+    return { suggestion };
   },
 
   async [MSG.TEST_CONNECTION]({ serverUrl, token }) {

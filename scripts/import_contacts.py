@@ -2,7 +2,12 @@
 """Import contacts into Thrice from LinkedIn, Google Contacts, vCard or plain CSV (SPEC §8).
 
     scripts/import_contacts.py FILE... [--server ORIGIN --token T] [--format auto|linkedin|
-        google|vcard|csv] [--me PROFILE_URL] [--dry-run] [--errors report.csv]
+        google|vcard|csv|mbox] [--me PROFILE_URL] [--me-email EMAIL] [--dry-run]
+        [--errors report.csv]
+
+An .mbox file (Google Takeout's mail) adds history instead of contacts: each message with a
+known contact becomes an interaction (Message-ID as external_id) and what they wrote may become
+suggestions, exactly as a mailbox sync reads them; --me-email names your other addresses.
 
 Rows are streamed from the files and sent in batches of up to 1000 to POST /contacts/bulk.
 Running it twice changes nothing: the server matches contacts by profile URL, email, then
@@ -21,6 +26,7 @@ line is printed every --progress-every seconds.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import http.client
 import importlib.util
@@ -61,6 +67,7 @@ def _load_parsers() -> None:
 
 _load_parsers()
 from server.importers import FORMATS, ImportFileError, ImportRow, iter_rows  # noqa: E402
+from server.importers.mbox import is_mbox, iter_messages  # noqa: E402
 
 if TYPE_CHECKING:
     from http.client import HTTPResponse
@@ -257,6 +264,7 @@ class Importer:
         self.pool = ThreadPoolExecutor(max_workers=IN_FLIGHT)
         self.in_flight: deque[tuple[list[Pending], Future[list[dict[str, Any]]]]] = deque()
         self.source = ""  # the file (or zip member) the current batch comes from
+        self.mail = MailTally()  # .mbox files: what the server read from them
 
     def fail(self, file: str, line: int, reason: str) -> None:
         self.tally.statuses["failed"] += 1
@@ -379,6 +387,66 @@ def run_file(importer: Importer, path: str, args: argparse.Namespace, meter: Met
             importer.console.print(f"[red]{escape(f'{path}: {exc}')}[/]")
 
 
+MAIL_BATCH_BYTES: Final = 4_000_000  # raw bytes per POST /me/mail/messages (base64 adds 1/3)
+MAIL_BATCH: Final = 500
+
+
+@dataclass(slots=True)
+class MailTally:
+    messages_read: int = 0
+    interactions_added: int = 0
+    suggestions_added: int = 0
+
+    def add(self, other: MailTally) -> None:
+        self.messages_read += other.messages_read
+        self.interactions_added += other.interactions_added
+        self.suggestions_added += other.suggestions_added
+
+    def summary(self, parsed_only: bool) -> str:
+        if parsed_only:
+            return f"mail (parsed only, nothing sent): {self.messages_read} messages"
+        return (f"mail: {self.messages_read} messages read · interactions added "
+                f"{self.interactions_added} · suggestions added {self.suggestions_added}")
+
+
+def _mbox(path: str, fmt: str) -> bool:
+    if fmt != "auto":
+        return fmt == "mbox"
+    with open(path, "rb") as binary:
+        return is_mbox(binary, path)
+
+
+def run_mbox(client: Client | None, path: str, me: list[str]) -> MailTally:
+    """Send the messages of an .mbox to the server, which reads them as a mailbox sync does:
+    interactions with known contacts (by Message-ID, so twice adds nothing) and suggestions."""
+    tally = MailTally()
+    batch: list[bytes] = []
+    size = 0
+    with open(path, "rb") as binary:
+        for raw in iter_messages(binary):
+            batch.append(raw)
+            size += len(raw)
+            if size >= MAIL_BATCH_BYTES or len(batch) >= MAIL_BATCH:
+                tally.add(_send_mail(client, batch, me))
+                batch, size = [], 0
+    if batch:
+        tally.add(_send_mail(client, batch, me))
+    return tally
+
+
+def _send_mail(client: Client | None, batch: list[bytes], me: list[str]) -> MailTally:
+    if client is None or client.query:  # parsing only (a dry run)
+        return MailTally(messages_read=len(batch))
+    body = _dumps({"messages": [base64.b64encode(r).decode() for r in batch], "me": me})
+    response = client._request("POST", "/api/v1/me/mail/messages", body)
+    if response.status != 200:
+        raise Fatal(f"the server refused the messages ({response.status}): "
+                    f"{response.body[:300].decode('utf-8', 'replace')}")
+    counts = response.json()
+    return MailTally(counts["messages_read"], counts["interactions_added"],
+                     counts["suggestions_added"])
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="import_contacts.py", description=__doc__.split("\n\n")[0],
@@ -388,7 +456,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="server origin, e.g. http://127.0.0.1:5000 (env THRICE_URL)")
     parser.add_argument("--token", default=os.environ.get("THRICE_TOKEN"),
                         help="API token (env THRICE_TOKEN)")
-    parser.add_argument("--format", choices=FORMATS, default="auto")
+    parser.add_argument("--format", choices=(*FORMATS, "mbox"), default="auto")
+    parser.add_argument("--me-email", action="append", default=[], metavar="EMAIL",
+                        help="(.mbox) one of your own addresses besides your account's; "
+                             "repeat for several")
     parser.add_argument("--me", help="your LinkedIn profile URL (LinkedIn export .zip)")
     parser.add_argument("--dry-run", action="store_true",
                         help="report what would happen, write nothing")
@@ -428,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [Path(f).stat().st_size for f in args.files]
         with Meter(console, sum(sizes), args.progress_every) as meter:
             for index, path in enumerate(args.files):
+                if _mbox(path, args.format):
+                    importer.mail.add(run_mbox(client, path, args.me_email))
+                    continue
                 run_file(importer, path, args, meter, sum(sizes[:index]))
             importer.flush()
             importer.collect()
@@ -445,6 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     tally = importer.tally
     counts = tally.statuses
     prefix = "dry run, would be: " if args.dry_run else ""
+    if importer.mail.messages_read:
+        out.print(importer.mail.summary(client is None), markup=False)
     if client is None:
         out.print(f"dry run (parsed only, nothing sent): {counts['valid']} rows ok · "
                   f"failed {counts['failed']}", markup=False)

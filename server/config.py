@@ -45,6 +45,8 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str | None = None
     smtp_ca_file: str | None = None
+    # Mail in: the IMAP passwords are encrypted with a Fernet key derived from this secret.
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -66,6 +68,7 @@ class Settings:
             smtp_url=(env.get("THRICE_SMTP_URL") or "").strip() or None,
             mail_from=(env.get("THRICE_MAIL_FROM") or "").strip() or None,
             smtp_ca_file=env.get("THRICE_SMTP_CA_FILE") or None,
+            secret_key=env.get("THRICE_SECRET_KEY") or None,
         )
 
 

@@ -1500,6 +1500,10 @@
     // {} → {ok, items, upcoming, server}
     NUDGE_ACTION: "thrice:nudge-action",
     // {id, action, preset?, reason?} → {ok, nudge}
+    SUGGESTIONS: "thrice:suggestions",
+    // {} → {ok, items, server} (pending, read from mail)
+    SUGGESTION_ACTION: "thrice:suggestion-action",
+    // {id, action: accept|reject} → {ok, suggestion}
     TEST_CONNECTION: "thrice:test-connection",
     // {serverUrl?, token?} → {ok, me}
     OPTIONS_SAVED: "thrice:options-saved",

@@ -160,5 +160,8 @@ export function createClient({ origin, token, fetchImpl = globalThis.fetch, time
       (await request("POST", `/nudges/${enc(id)}/snooze`, { body: until ? { until } : { preset: preset ?? "tomorrow" } })).data,
     dismissNudge: async (id, reason = "not_relevant") =>
       (await request("POST", `/nudges/${enc(id)}/dismiss`, { body: { reason } })).data,
+    suggestions: async (limit = 20) => (await request("GET", "/suggestions", { query: { state: "pending", limit } })).data,
+    acceptSuggestion: async (id) => (await request("POST", `/suggestions/${enc(id)}/accept`, { body: {} })).data,
+    rejectSuggestion: async (id) => (await request("POST", `/suggestions/${enc(id)}/reject`, { body: {} })).data,
   };
 }

@@ -12,6 +12,8 @@ export const MSG = {
   CADENCE: "thrice:cadence", // {contactId, days|null} → {ok, contact}
   NUDGES: "thrice:nudges", // {} → {ok, items, upcoming, server}
   NUDGE_ACTION: "thrice:nudge-action", // {id, action, preset?, reason?} → {ok, nudge}
+  SUGGESTIONS: "thrice:suggestions", // {} → {ok, items, server} (pending, read from mail)
+  SUGGESTION_ACTION: "thrice:suggestion-action", // {id, action: accept|reject} → {ok, suggestion}
   TEST_CONNECTION: "thrice:test-connection", // {serverUrl?, token?} → {ok, me}
   OPTIONS_SAVED: "thrice:options-saved", // {} → {ok}
   REFRESH_BADGE: "thrice:refresh-badge", // {} → {ok, summary}

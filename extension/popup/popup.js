@@ -11,6 +11,7 @@ import { MSG } from "../lib/messages.js";
 import { contactPageUrl, relativeTime } from "../lib/nudges.js";
 import { collectStructuredData, structuredDataDocument } from "../lib/structured.js";
 import { nameLink, nudgeItem, upcomingItem } from "./nudgelist.js";
+import { suggestionItem } from "./suggestionlist.js";
 
 const $ = (id) => document.getElementById(id);
 const NETWORK_NAMES = { linkedin: "LinkedIn", x: "X", instagram: "Instagram", facebook: "Facebook", github: "GitHub" };
@@ -385,6 +386,33 @@ async function nudgeAction(li, action, button) {
   await loadNudges();
 }
 
+// ---- suggestions from mail ---------------------------------------------------------------
+
+async function loadSuggestions() {
+  const reply = await send({ type: MSG.SUGGESTIONS });
+  const list = $("suggestion-list");
+  list.replaceChildren();
+  // An older server (404) or no connection yet: the section stays hidden, nothing to say.
+  const items = reply.ok ? (reply.items ?? []) : [];
+  state.server = reply.server ?? state.server;
+  $("suggestion-count").textContent = items.length ? String(items.length) : "";
+  $("suggestions").hidden = items.length === 0;
+  list.append(...items.map((s) => suggestionItem(s, state.server)));
+}
+
+async function suggestionAction(li, action, button) {
+  for (const b of li.querySelectorAll("button")) b.disabled = true;
+  const reply = await send({ type: MSG.SUGGESTION_ACTION, id: li.dataset.suggestionId, action });
+  if (!reply.ok) {
+    for (const b of li.querySelectorAll("button")) b.disabled = false;
+    button.focus();
+    return showError(reply.error);
+  }
+  showError(null);
+  toast(action === "accept" ? "Logged." : "Ignored.");
+  await Promise.all([loadSuggestions(), action === "accept" ? loadNudges() : null]);
+}
+
 // ---- wiring ------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -416,8 +444,13 @@ document.addEventListener("DOMContentLoaded", () => {
     const li = e.target.closest("li[data-nudge-id]");
     if (button && li) nudgeAction(li, button.dataset.action, button);
   });
+  $("suggestion-list").addEventListener("click", (e) => {
+    const button = e.target.closest("button[data-action]");
+    const li = e.target.closest("li[data-suggestion-id]");
+    if (button && li) suggestionAction(li, button.dataset.action, button);
+  });
   document.body.dataset.ready = "loading";
-  Promise.all([loadPage(), loadNudges()]).finally(() => {
+  Promise.all([loadPage(), loadNudges(), loadSuggestions()]).finally(() => {
     document.body.dataset.ready = "true";
   });
 });

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter, ValidationError
 
-from server.api import contacts, health, interactions, me, nudges, opportunities, tokens
+from server.api import contacts, health, interactions, mail, me, nudges, opportunities, tokens
 
 MAX_ID = 2**31 - 1
 
@@ -31,5 +31,5 @@ def register_blueprints(app: Flask, api: Api) -> None:
     api.register_converter(
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     )
-    for module in (health, tokens, me, contacts, interactions, opportunities, nudges):
+    for module in (health, tokens, me, mail, contacts, interactions, opportunities, nudges):
         api.register_blueprint(module.blp)

@@ -24,6 +24,9 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(tasks.nudge_sweep, queues.NUDGES, interval=60),
     # Digests at each user's local time, pushes at notify_at; also GET /health's pulse.
     Periodic(tasks.notify_due, queues.NUDGES, interval=60),
+    # Mail in: each connected mailbox, incrementally (a long first read gets the full hour).
+    Periodic(tasks.mail_sync, queues.DEFAULT, interval=300,
+             timeout=queues.FULL_RECOMPUTE_TIMEOUT),
     Periodic(tasks.recompute_all, queues.DEFAULT, cron="15 3 * * *",
              timeout=queues.FULL_RECOMPUTE_TIMEOUT),
 )

@@ -17,6 +17,7 @@ from server.jobs.bulk_activity import bulk_import_active
 from server.jobs.context import job_app_context
 from server.models import User, utcnow
 from server.services import nudge_sync
+from server.services.mail.sync import sync_users
 from server.services.notify import ledger
 from server.services.notify.run import run_due
 from server.services.processing import (
@@ -137,3 +138,14 @@ def notify_due() -> int:
             log.info("job %s: %s", _job_id(), report.summary())
         session.remove()
         return report.digests + report.pushes
+
+
+def mail_sync() -> int:
+    """Read every connected mailbox (SPEC §12), every 5 minutes; users are isolated."""
+    with job_app_context() as app:
+        results = sync_users(db.session, app.config["THRICE"].secret_key)
+        for uid, result in results.items():
+            if isinstance(result, str):
+                log.warning("job %s: mail sync of user %d: %s", _job_id(), uid, result)
+        db.session.remove()
+        return len(results)

@@ -3,6 +3,7 @@
 from server.models.base import Base, utcnow
 from server.models.contact import Contact, ContactEmail, DismissedMergeSuggestion, Profile
 from server.models.interaction import Interaction
+from server.models.mail import MailAccount, Suggestion
 from server.models.notification import Notification, SchedulerState
 from server.models.nudge import Nudge
 from server.models.opportunity import Opportunity, OpportunityContact
@@ -15,12 +16,14 @@ __all__ = [
     "ContactEmail",
     "DismissedMergeSuggestion",
     "Interaction",
+    "MailAccount",
     "Notification",
     "Nudge",
     "Opportunity",
     "OpportunityContact",
     "Profile",
     "SchedulerState",
+    "Suggestion",
     "User",
     "utcnow",
 ]

@@ -1,0 +1,1 @@
+"""Pure mail logic: message parsing, new-text extraction, and the suggestion detectors."""

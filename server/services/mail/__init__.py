@@ -1,0 +1,1 @@
+"""Mail in: mailbox settings, IMAP sync, .mbox import and the suggestions read from mail."""
