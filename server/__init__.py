@@ -21,6 +21,7 @@ from server.config import Settings, normalise_database_url, sqlite_url_for
 from server.extensions import db
 from server.jobs.dispatch import init_queue
 from server.json_provider import ThriceJSONProvider
+from server.web import register_web
 
 API_SPEC = {
     "API_TITLE": "Thrice",
@@ -68,4 +69,5 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
     register_auth(app)
     register_web_security(app)
+    register_web(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import termios
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +17,15 @@ from flask import Flask
 
 from server import create_app
 from server.config import Settings
+from server.errors import ApiError
 from server.extensions import db as database
 from server.jobs.runner import run_cron, run_rescore, run_worker
 from server.migrate import upgrade
 from server.schemas.fields import validate_storable, validate_timezone
 from server.serve import run
+from server.services.mail.sync import sync_users
 from server.services.notify.run import run_due
+from server.services.passwords import check_password_rules, set_password
 from server.services.tokens import issue_token
 from server.services.users import create_user, find_user
 
@@ -147,7 +151,10 @@ def _checked_display_name(value: str) -> str:
               help="IANA time zone  [default: this machine's]")
 @click.option("--display-name", "--name", "display_name", default=None,
               help="the name that signs your messages  [default: none]")
-def user_create(email: str, timezone: str | None, display_name: str | None) -> None:
+@click.option("--password-stdin", is_flag=True,
+              help="read the web sign-in password from the first line of stdin")
+def user_create(email: str, timezone: str | None, display_name: str | None,
+                password_stdin: bool = False) -> None:
 
 
     try:
@@ -168,7 +175,10 @@ def user_create(email: str, timezone: str | None, display_name: str | None) -> N
                        f"additional token{ignored}", err=True)
         else:
             name, zone, origin = _settings(name, zone)
+            password = _password(password_stdin)
             account = create_user(session, email, zone, name)
+            if password is not None:
+                set_password(account, password)
             click.echo(f"time zone: {zone} ({origin}; change it with PATCH /api/v1/me)",
                        err=True)
             click.echo(f"display name: {name!r}" if name else
@@ -178,6 +188,77 @@ def user_create(email: str, timezone: str | None, display_name: str | None) -> N
         session.commit()
     click.echo(f"user {email}; API token (shown once):", err=True)
     click.echo(raw)
+
+
+def _checked_password(value: str) -> str:
+    try:
+        check_password_rules(value)
+    except ApiError as exc:
+        raise click.BadParameter(exc.errors["json"]["password"][0]) from exc
+    return value
+
+
+def _secret(text: str) -> str:
+    """A line read from stdin with the terminal's echo off (getpass would read /dev/tty,
+    which need not be the terminal the answers come from)."""
+    click.echo(f"{text}: ", err=True, nl=False)
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSADRAIN, quiet)
+    try:
+        line = sys.stdin.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        click.echo("", err=True)
+    return line.rstrip("\r\n")
+
+
+def _ask_password(text: str, allow_empty: bool) -> str | None:
+    while True:
+        value = _secret(text)
+        if not value and allow_empty:
+            return None
+        try:
+            _checked_password(value)
+        except click.BadParameter as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            continue
+        if _secret("Repeat it") == value:
+            return value
+        click.echo("Error: the two entries differ.", err=True)
+
+
+def _password(from_stdin: bool) -> str | None:
+    """The web sign-in password: stdin's first line, or asked on a terminal (empty: none, so
+    no web sign-in until `thrice user password`), else none."""
+    if from_stdin:
+        return _checked_password(sys.stdin.readline().rstrip("\r\n"))
+    if not _interactive():
+        return None
+    return _ask_password("Password for the web app (empty for none)", allow_empty=True)
+
+
+@user.command("password", help="Set the password a user signs in to the web app with.")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="read it from the first line of stdin")
+def user_password(email: str, password_stdin: bool) -> None:
+    if password_stdin:
+        password = _checked_password(sys.stdin.readline().rstrip("\r\n"))
+    else:
+        if not _interactive():
+            raise click.UsageError("no terminal to ask on: use --password-stdin")
+        password = _ask_password("New password", allow_empty=False) or ""
+    app = _app()
+    with app.app_context():
+        upgrade(database.engine)
+        account = find_user(database.session, email)
+        if account is None:
+            raise click.ClickException(f"no user {email}")
+        set_password(account, password)
+        database.session.commit()
+    click.echo(f"password set for {email}", err=True)
 
 
 def _settings(name: str | None, zone: str | None) -> tuple[str, str, str]:
@@ -238,6 +319,34 @@ def notify_run(at: str | None) -> None:
         click.echo(f"user {user_id} {channel}: {error}", err=True)
     click.echo(report.summary())
     sys.exit(1 if report.failed else 0)
+
+
+@main.group(help="Mail in: read connected mailboxes (IMAP).")
+def mail() -> None:
+    pass
+
+
+@mail.command("sync", help="Read what is new in every connected mailbox (or one user's) now.")
+@click.option("--user", "email", default=None, help="only this user's mailbox")
+def mail_sync(email: str | None) -> None:
+    app = _app()
+    with app.app_context():
+        upgrade(database.engine)
+        ids = None
+        if email is not None:
+            found = find_user(database.session, email)
+            if found is None:
+                raise click.ClickException(f"no user {email}")
+            ids = [found.id]
+        results = sync_users(database.session, app.config["THRICE"].secret_key, ids)
+    for uid, result in results.items():
+        if isinstance(result, str):
+            click.echo(f"user {uid}: {result}", err=True)
+        else:
+            click.echo(f"user {uid}: {result.messages_read} messages read, "
+                       f"{result.interactions_added} interactions added, "
+                       f"{result.suggestions_added} suggestions added")
+    sys.exit(1 if any(isinstance(r, str) for r in results.values()) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

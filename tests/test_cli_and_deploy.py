@@ -132,7 +132,7 @@ def test_user_create_asks_on_a_terminal(tmp_path: Path):
                                   "grace@example.com"], stdin=secondary, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, env=env, text=True)
         os.close(secondary)
-        os.write(main, b"Grace Hopper\nMars/Base\nEurope/Rome\n")
+        os.write(main, b"Grace Hopper\nMars/Base\nEurope/Rome\n\n")  # no web password
         out, err = child.communicate(timeout=60)
     finally:
         os.close(main)
@@ -155,7 +155,7 @@ def test_user_create_on_a_terminal_takes_the_defaults(tmp_path: Path):
                                   "tom@example.com"], stdin=secondary, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, env=env, text=True)
         os.close(secondary)
-        os.write(main, b"\n\n")
+        os.write(main, b"\n\n\n")  # defaults, and no web password
         out, err = child.communicate(timeout=60)
     finally:
         os.close(main)

@@ -13,7 +13,7 @@ from server.api.blueprint import Blueprint
 from server.extensions import db
 from server.models import User
 from server.schemas.user import CalendarOut, MeOut, MePatch, NotificationsOut
-from server.services.calendar_feed import rotate_feed_token
+from server.services.calendar_feed import feed_url, rotate_feed_token
 from server.services.changes import user_changed
 from server.services.notify import ledger
 from server.services.notify.run import mailer
@@ -36,8 +36,7 @@ def calendar_url(user: User) -> str:
 
 
 def _feed_url(token: str) -> str:
-    base = current_app.config["THRICE"].public_url or request.host_url.rstrip("/")
-    return f"{base}/api/v1/nudges.ics?feed={token}"
+    return feed_url(current_app.config["THRICE"].public_url or request.host_url, token)
 
 
 @blp.route("")

@@ -2,8 +2,9 @@
 (THRICE_MAX_REQUEST_MB, with or without a Content-Length).
 
 Every response says `X-Content-Type-Options: nosniff` and may not be framed (clickjacking).
-HTML (only the Swagger UI page at /api/docs) may run scripts from this server alone: no inline
-script, no other origin. Everything else is data that should never run as a page at all.
+HTML (the web app's pages and the Swagger UI page at /api/docs) may run scripts from this
+server alone: no inline script, no other origin. Everything else is data that should never
+run as a page at all.
 """
 
 from __future__ import annotations

@@ -31,6 +31,8 @@ class User(Base):
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     # When the weekly pipeline digest (R11) was last evaluated, so the sweep does it once.
     pipeline_checked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The web app's sign-in (§10): a slow salted hash (services.passwords); none, no sign-in.
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

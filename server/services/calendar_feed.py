@@ -90,3 +90,8 @@ def ics_feed(session: Session, user: User, host: str) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"
+
+
+def feed_url(base: str, token: str) -> str:
+    """The iCalendar feed's full address, from this server's public base URL."""
+    return f"{base.rstrip('/')}/api/v1/nudges.ics?feed={token}"

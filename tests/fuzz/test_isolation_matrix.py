@@ -6,6 +6,7 @@ one whose id parameter or body this file does not know fails the test until it i
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -33,6 +34,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "interaction": {"type": "call", "notes": "pwned"}},
     ("POST", "/api/v1/nudges/<id:nudge_id>/snooze"): {"preset": "3h"},
     ("POST", "/api/v1/nudges/<id:nudge_id>/dismiss"): {"reason": "not_relevant"},
+    ("POST", "/api/v1/suggestions/<id:suggestion_id>/accept"): {},
+    ("POST", "/api/v1/suggestions/<id:suggestion_id>/reject"): {},
 }
 # Writes without a body: the method alone says what to do.
 NO_BODY = frozenset({"GET", "DELETE"})
@@ -43,7 +46,8 @@ def id_routes(app: Flask) -> list[tuple[str, str, tuple[str, ...]]]:
     file name, as the API docs' own assets take, is not an id)."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint == "static" or not all(
+        # The web app's pages (session, not token) have their matrix in tests/web.
+        if not rule.arguments or not rule.rule.startswith("/api/") or not all(
                 name.endswith("_id") for name in rule.arguments):
             continue
         for method in sorted((rule.methods or set()) - SKIPPED_METHODS):
@@ -70,16 +74,32 @@ def _export(user: ApiUser) -> str:
     return json.dumps(data, sort_keys=True)
 
 
+def _suggestion(user: ApiUser) -> int:
+    """A pending suggestion: a message from a known contact that promises a call."""
+    contact = user.get("/contacts").get_json()["items"][0]
+    raw = (f"From: {contact['name']} <{contact['emails'][0]}>\r\nTo: me@example.com\r\n"
+           "Subject: Next steps\r\nDate: Tue, 04 Mar 2025 10:00:00 +0000\r\n"
+           f"Message-ID: <matrix-{user.id}@example.com>\r\n\r\n"
+           "Thanks for your time today. I'll call you on Friday at 3pm.\r\n").encode()
+    r = user.post("/me/mail/messages", json={
+        "messages": [base64.b64encode(raw).decode()], "me": ["me@example.com"]})
+    assert r.status_code == 200, r.get_json()
+    found = user.get("/suggestions").get_json()["items"]
+    assert found, "the message made no suggestion"
+    return found[0]["id"]
+
+
 def _owned(user: ApiUser) -> dict[str, int]:
     ids = make_nudged_contact(user)
     spare = user.post("/tokens", json={"name": "spare"})
     assert spare.status_code == 201
-    return {**ids, "token_id": spare.get_json()["id"]}
+    return {**ids, "token_id": spare.get_json()["id"], "suggestion_id": _suggestion(user)}
 
 
 def test_the_matrix_covers_every_kind_of_id(app: Flask) -> None:
     kinds = {name for _method, _rule, names in id_routes(app) for name in names}
-    assert kinds == {"contact_id", "interaction_id", "opportunity_id", "nudge_id", "token_id"}, (
+    assert kinds == {"contact_id", "interaction_id", "opportunity_id", "nudge_id", "token_id",
+                     "suggestion_id"}, (
         "a route takes an id this matrix does not know: give user A one in _owned()")
 
 
