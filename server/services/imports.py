@@ -1,5 +1,6 @@
-"""An uploaded contacts file (any format of §8) into the user's contacts: the importers read
-it, bulk_upsert writes it in batches, exactly as scripts/import_contacts.py does over HTTP."""
+"""An uploaded file into the user's contacts: the importers read a contacts file (any format of
+§8) and bulk_upsert writes it in batches, exactly as scripts/import_contacts.py does over HTTP;
+an .mbox goes through the mail ingest, as a mailbox sync does."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from server.importers import ImportFileError, ImportRow, iter_rows
+from server.importers.mbox import is_mbox, iter_messages
 from server.models import User
 from server.services.bulk import bulk_upsert
+from server.services.mail.ingest import Counts, import_messages
 
 BATCH = 500
 STATUSES = ("created", "updated", "unchanged", "failed")
@@ -23,6 +26,8 @@ STATUSES = ("created", "updated", "unchanged", "failed")
 class ImportSummary:
     counts: Counter[str] = field(default_factory=Counter)
     interactions: int = 0
+    # An .mbox adds history, not contacts: what was read from it (None for a contacts file).
+    mail: Counts | None = None
     # (file or zip member, 1-based physical line, reason)
     failed: list[tuple[str, int, str]] = field(default_factory=list)
     file_error: str | None = None
@@ -58,6 +63,11 @@ def _send(session: Session, user: User, batch: list[tuple[str, ImportRow]],
 def import_file(session: Session, user: User, binary: IO[bytes], filename: str,
                 fmt: str = "auto", me: str | None = None) -> ImportSummary:
     summary = ImportSummary()
+    if fmt == "mbox" or (fmt == "auto" and is_mbox(binary, filename)):
+        # Messages with known contacts become their history, exactly as a mailbox sync.
+        summary.mail = import_messages(session, user, iter_messages(binary))
+        summary.interactions = summary.mail.interactions_added
+        return summary
     batch: list[tuple[str, ImportRow]] = []
     source = ""
     try:

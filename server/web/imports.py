@@ -19,13 +19,14 @@ from server.services.imports import failed_rows_csv, import_file
 from server.web.blueprint import bp, me
 
 FORMAT_LABELS = {"auto": "Detect it", "linkedin": "LinkedIn (Connections.csv or the .zip)",
-                 "google": "Google Contacts CSV", "vcard": "vCard", "csv": "CSV with a header"}
+                 "google": "Google Contacts CSV", "vcard": "vCard", "csv": "CSV with a header",
+                 "mbox": "Mail (.mbox, e.g. Google Takeout)"}
 _REPORT = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class ImportForm(FlaskForm):
     file = FileField("File", validators=[FileRequired("Choose a file to import.")])
-    format = SelectField("Format", choices=[(f, FORMAT_LABELS[f]) for f in FORMATS],
+    format = SelectField("Format", choices=[(f, FORMAT_LABELS[f]) for f in (*FORMATS, "mbox")],
                          default="auto")
     me_url = StringField("Your own LinkedIn address (to read the messages of a .zip)",
                          validators=[Optional(), Length(max=2000)])

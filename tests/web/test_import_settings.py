@@ -117,3 +117,26 @@ def test_a_mailbox_that_cannot_be_reached_is_not_saved(signed_in: Pages, account
     expect(page.get_by_label("IMAP server")).to_have_value("127.0.0.1")  # input kept
     assert account.api.get("/me/mail").status_code == 404
     signed_in.check()
+
+
+def test_an_mbox_upload_adds_history_and_suggestions(signed_in: Pages, account: WebUser):
+    page = signed_in.page
+    name = unique("Rita Mailer")
+    email = f"{name.split()[-1].lower()}@example.com"
+    account.api.post("/contacts", json={"name": name, "emails": [email]})
+    message = (f"From {email} Tue Mar 04 10:00:00 2025\n"
+               f"From: {name} <{email}>\nTo: {account.email}\nSubject: Next steps\n"
+               "Date: Tue, 04 Mar 2025 10:00:00 +0000\n"
+               f"Message-ID: <web-mbox-{name.split()[-1]}@example.com>\n\n"
+               "Thanks for your time today. You'll hear from us by Friday.\n\n")
+    signed_in.goto("/import")
+    page.get_by_label("File").set_input_files(files=[{
+        "name": "mail.mbox", "mimeType": "application/mbox", "buffer": message.encode()}])
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("region", name="Import finished")
+    expect(summary).to_contain_text("Messages read1")
+    expect(summary).to_contain_text("Interactions added1")
+    expect(summary).to_contain_text("Suggestions added1")
+    signed_in.check()
+    found = account.api.get("/suggestions").get_json()["items"]
+    assert [(s["kind"], s["value"]["promise"]["kind"]) for s in found] == [("promise", "by_date")]
