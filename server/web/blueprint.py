@@ -84,6 +84,10 @@ def add_errors(form: FlaskForm, errors: Any, fields: dict[str, str] | None = Non
         form.form_errors.append(str(errors))
         return
     for key, messages in errors.items():
+        if isinstance(messages, dict) and all(str(k).isdigit() for k in messages):
+            # A list's items (emails.0, profiles.1.url): the list's own field says it.
+            add_errors(form, {key: _texts(messages)}, fields)
+            continue
         if isinstance(messages, dict):  # nested (a promise): flatten onto its fields
             add_errors(form, messages, fields)
             continue
@@ -94,6 +98,14 @@ def add_errors(form: FlaskForm, errors: Any, fields: dict[str, str] | None = Non
             field.errors = [*field.errors, *text]
         else:
             form.form_errors.extend(text)
+
+
+def _texts(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [t for value in messages.values() for t in _texts(value)]
+    if isinstance(messages, list):
+        return [t for value in messages for t in _texts(value)]
+    return [str(messages)]
 
 
 def load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:

@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 from flask import redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateTimeLocalField, SelectField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from server.domain.interaction_types import INTERACTION_TYPES
+from server.domain.interaction_types import INTERACTION_TYPES, ROLES
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Contact, utcnow
-from server.schemas.contact import ContactPatch, ContactQuery, MergeIn
+from server.schemas.contact import ContactIn, ContactPatch, ContactQuery, MergeIn
 from server.schemas.interaction import InteractionIn, InteractionPatch
 from server.services.contact_queries import list_contacts
-from server.services.contacts import get_contact, patch_contact
+from server.services.contacts import get_contact, patch_contact, save_contact
 from server.services.interactions import (
     delete_interaction,
     get_interaction,
@@ -38,6 +38,7 @@ from server.web.today import ActionForm
 SORTS = [("warmth", "Warmth"), ("name", "Name"), ("last_touch", "Last touch")]
 BANDS = [("", "Any warmth"), ("hot", "Hot"), ("warm", "Warm"), ("cool", "Cool"),
          ("cold", "Cold")]
+ROLE_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in ROLES]
 TYPE_CHOICES = [(t, t.replace("_", " ").capitalize()) for t in INTERACTION_TYPES]
 LIVE = frozenset({"scheduled", "due", "snoozed"})
 SPARK_DAYS, SPARK_POINTS = 180, 31
@@ -62,8 +63,46 @@ class DeleteForm(FlaskForm):
     pass
 
 
+class NewContactForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the person's name."),
+                                           Length(max=200)])
+    company = StringField("Company", validators=[Optional(), Length(max=200)])
+    title = StringField("Position", validators=[Optional(), Length(max=200)])
+    email = StringField("E-mail", validators=[Optional(), Length(max=254)])
+    profile = StringField("Profile URL", validators=[Optional(), Length(max=2048)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="other")
+
+
+@bp.route("/contacts/new", methods=["POST"])
+def new_contact() -> Response | tuple[str, int]:
+    """Someone met away from the networks the extension reads: saved with the API's own
+    rules (save_contact), so a known profile URL updates that person instead."""
+    form = NewContactForm()
+    if form.validate_on_submit():
+        data: dict[str, Any] = {"name": form.name.data, "role": form.role.data}
+        for key in ("company", "title"):
+            if value := (getattr(form, key).data or "").strip():
+                data[key] = value
+        if email := (form.email.data or "").strip():
+            data["emails"] = [email]
+        if url := (form.profile.data or "").strip():
+            data["profiles"] = [{"url": url}]
+        try:
+            contact, _created = save_contact(db.session, me(), load(ContactIn(), data))
+            return redirect(url_for("web.contact", contact_id=contact.id))
+        except ApiError as exc:
+            db.session.rollback()
+            add_errors(form, exc.errors or exc.message,
+                       {"emails": "email", "profiles": "profile"})
+    return _list_page(form), 422
+
+
 @bp.route("/contacts")
 def contacts() -> str:
+    return _list_page(NewContactForm(formdata=None))
+
+
+def _list_page(new_form: NewContactForm) -> str:
     args: dict[str, Any] = {"sort": request.args.get("sort") or "warmth", "limit": 200}
     if q := request.args.get("q", "").strip()[:200]:
         args["q"] = q
@@ -76,7 +115,7 @@ def contacts() -> str:
     template = "web/contact_rows.html" if request.headers.get("HX-Request") else \
         "web/contacts.html"
     return render_template(template, rows=rows, q=q, sort=args["sort"], band=band or "",
-                           sorts=SORTS, bands=BANDS)
+                           sorts=SORTS, bands=BANDS, new_form=new_form)
 
 
 def _lines(text: str | None) -> list[str]:

@@ -121,3 +121,34 @@ def test_a_duplicate_is_suggested_and_merged(signed_in: Pages, account: WebUser)
     duplicates.get_by_role("button", name=f"Merge {name} into this contact").click()
     expect(page.get_by_role("region", name="Possible duplicates")).to_have_count(0)
     assert account.api.get(f"/contacts/{other['id']}").get_json()["merged_into_id"] == keep
+
+
+def test_a_new_contact_is_saved_from_the_contacts_page(signed_in: Pages, account: WebUser):
+    page = signed_in.page
+    name = unique("Nina Newcomer")
+    signed_in.goto("/contacts")
+    page.get_by_text("New contact").click()
+    page.get_by_role("button", name="Save contact").click()  # no name: kept on the page
+    expect(page.get_by_text("Give the person's name.")).to_be_visible()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Company").fill("Globex")
+    page.get_by_label("E-mail").fill("not-an-email")
+    page.get_by_label("Role").select_option("hiring_manager")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_label("Name")).to_have_value(name)  # the input is kept
+    assert page.locator(".field.invalid").count() >= 1
+    page.get_by_label("E-mail").fill("nina@example.com")
+    page.get_by_label("Profile URL").fill("https://www.linkedin.com/in/nina-newcomer-web/")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    signed_in.check()
+    saved = account.api.get("/contacts/lookup",
+                            query_string={"url": "https://linkedin.com/in/nina-newcomer-web"})
+    assert saved.status_code == 200
+    body = saved.get_json()
+    assert (body["company"], body["role"], body["emails"]) == (
+        "Globex", "hiring_manager", ["nina@example.com"])
+    # A hiring manager with a LinkedIn profile: the warm-up rule fires as for an API save.
+    rules = {n["rule"] for n in account.api.get(
+        f"/nudges?state=all&contact_id={body['id']}").get_json()["items"]}
+    assert "R7" in rules
