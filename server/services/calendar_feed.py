@@ -14,9 +14,14 @@ from server.models import Contact, Nudge, User, utcnow
 from server.services.nudges import EFFECTIVE_DUE
 from server.services.users import ensure_feed_token
 
+# Feed tokens are secrets.token_urlsafe: anything else is unknown without asking the database
+# (PostgreSQL refuses a NUL byte in a text parameter outright).
+_FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,200}")
+
 
 def feed_user(session: Session, feed: str) -> User:
-    user = session.scalar(select(User).where(User.feed_token == feed)) if feed else None
+    user = session.scalar(select(User).where(User.feed_token == feed)) \
+        if _FEED_TOKEN.fullmatch(feed or "") else None
     if user is None:
         raise ApiError(403, "Unknown calendar feed token; copy calendar_url from GET /me again.")
     return user

@@ -110,3 +110,11 @@ def test_rotate_needs_a_token_and_is_documented(user, client):
     operation = doc["paths"]["/api/v1/me/calendar/rotate"]["post"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert "calendar_url" in repr(doc["components"]["schemas"]) and schema
+
+
+def test_a_feed_token_with_a_nul_byte_or_odd_characters_is_a_403(app, user):
+    client = app.test_client()
+    for feed in ("\x00abc", "a b", "é" * 5, "x" * 201):
+        answer = client.get("/api/v1/nudges.ics", query_string={"feed": feed})
+        assert answer.status_code in (403, 422), (feed, answer.status_code)
+        assert answer.get_json()["code"] in (403, 422)
