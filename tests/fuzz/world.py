@@ -49,7 +49,7 @@ def make_nudged_contact(user: ApiUser, world: World | None = None) -> dict[str, 
     cid = contact["id"]
     opp = _ok(user.post("/opportunities", json={
         "company": "Acme", "title": "Staff Engineer", "status": "interviewing",
-        "url": f"https://acme.example/jobs/{cid}", "contacts": [{"contact_id": cid,
+        "url": f"https://acme.example/jobs/{secrets.token_hex(6)}", "contacts": [{"contact_id": cid,
                                                              "role": "recruiter"}]}), 201)
     sent = _ok(user.post(f"/contacts/{cid}/interactions", json={
         "type": "email_sent", "occurred_at": _iso(6), "opportunity_id": opp["id"],
