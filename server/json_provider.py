@@ -10,7 +10,6 @@ so output never depends on which encoder ran.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -40,15 +39,15 @@ def dumps_bytes(obj: Any) -> bytes:
                           separators=(",", ":")).encode()
 
 
-def loads(data: str | bytes, fallback: Callable[[Any], Any] = json.loads) -> Any:
-    """json.loads, faster: orjson first; on its refusal `fallback` (the standard library's
-    json.loads by default) decides and words the error."""
+def loads(data: str | bytes) -> Any:
+    """json.loads, faster: orjson first; on its refusal the standard library decides and words
+    the error."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         pass
     try:
-        return fallback(data)
+        return json.loads(data)
     except RecursionError as exc:
         # json.loads recurses per nesting level; "[[[[…" 100k deep is bad JSON, not a bug.
         raise json.JSONDecodeError("Nested too deeply.", doc="(nested too deeply)",

@@ -317,10 +317,6 @@ class History:
         return max(due, self.now)
 
 
-def is_response(i: InteractionCtx) -> bool:
-    return i.type in RESPONSE
-
-
 def build_spec(
     hist: History,
     *,

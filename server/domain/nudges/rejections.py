@@ -232,11 +232,6 @@ def escalation_verdicts(hist: History, thanks: frozenset[int] = frozenset()) -> 
     return out
 
 
-def rejection_verdicts(hist: History, thanks: frozenset[int] = frozenset()) -> list[Verdict]:
-    """R5 then R6, for callers that don't need them apart."""
-    return no_verdicts(hist) + escalation_verdicts(hist, thanks)
-
-
 def _live_r6(verdicts: list[Verdict], opp_id: int) -> bool:
     return any(v.spec.rule == "R6" and v.spec.opportunity_id == opp_id and v.is_live
                for v in verdicts)
